@@ -1,0 +1,29 @@
+# Two entry points (see README): `make run` and `make test`. Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX ?= var/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test index lint clean
+
+$(BIN)/sifter: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/sifter
+	$(BIN)/sifter index corpus --index $(INDEX)
+	$(BIN)/sifter serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+index: $(BIN)/sifter
+	$(BIN)/sifter index corpus --index $(INDEX)
+
+test: $(BIN)/sifter
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) var

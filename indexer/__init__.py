@@ -1,0 +1,1 @@
+"""The write side: read -> decode -> repair -> language -> chrome -> metadata -> write."""
