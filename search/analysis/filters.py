@@ -1,0 +1,85 @@
+"""Whoosh filters that look at each token's script before changing it.
+
+The tokenizer sets `token.script`; a filter changes only the scripts it is meant for, so a
+Devanagari vowel sign is never stripped as an accent and a Han word never meets a stemmer.
+Each filter does one thing and is picklable (Whoosh pickles the schema, analyzers included,
+into the index).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+from whoosh.analysis import Filter, Token
+
+from search.analysis import apostrophes
+from search.analysis.normalize import fold_accents
+from search.analysis.scripts import ARABIC, CYRILLIC, GREEK, LATIN
+from search.analysis.stemming import stemmer_for
+
+_FOLDED = frozenset((LATIN, GREEK, CYRILLIC))
+_STEMMED = frozenset((LATIN, GREEK, CYRILLIC, ARABIC))
+
+
+class ApostropheFilter(Filter):
+    """Unify ’ and ' in Latin words, then apply a language's rule from `apostrophes.RULES`."""
+
+    def __init__(self, rule: str = "possessive"):
+        if rule not in apostrophes.RULES:
+            raise ValueError(f"unknown apostrophe rule {rule!r}")
+        self.rule = rule
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        strip = apostrophes.RULES[self.rule]
+        for t in tokens:
+            if t.script == LATIN and ("'" in t.text or "’" in t.text):
+                t.text = strip(apostrophes.unify(t.text))
+            yield t
+
+
+class FoldFilter(Filter):
+    """Strip accents from Latin, Greek and Cyrillic words (café → cafe), nothing else."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.script in _FOLDED and not t.text.isascii():  # most words need no call
+                t.text = fold_accents(t.text)
+            yield t
+
+
+class ScriptStemFilter(Filter):
+    """Stem Latin, Greek, Cyrillic and Arabic words with one language's stemmer.
+
+    Stems are cached (functools.lru_cache is thread-safe, unlike Whoosh's lfu_cache); the
+    cache is rebuilt after unpickling. Skipped when Whoosh asks for `no_morph` (spelling).
+    """
+
+    is_morph = True
+
+    def __init__(self, lang: str, cachesize: int = 50_000):
+        self.lang = lang
+        self.cachesize = cachesize
+        stem = stemmer_for(lang)
+        if stem is None:
+            raise ValueError(f"no stemmer for {lang!r}")
+        self._stem = functools.lru_cache(maxsize=cachesize)(stem)
+
+    def __getstate__(self) -> dict:
+        return {"lang": self.lang, "cachesize": self.cachesize}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["lang"], state["cachesize"])
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.lang == self.lang
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.lang!r})"
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        stem = self._stem
+        for t in tokens:
+            if t.script in _STEMMED:
+                t.text = stem(t.text)
+            yield t
