@@ -1,0 +1,212 @@
+"""Find corpus files and turn them into RawRecords, one per page.
+
+Supports a directory tree of .txt/.html/.htm (optionally .gz), .jsonl(.gz) in the
+mC4/CulturaX shape, and .warc(.gz) via warcio. Every problem becomes a Failure
+with the path and the record, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.model import Failure, Kind, RawRecord
+
+TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
+CONTAINER_SUFFIXES = (".jsonl", ".warc")
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a single page beyond this is a broken crawl, not a page
+
+_UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file found under a corpus root, with what is needed to read and track it."""
+
+    path: Path
+    root: Path
+    relpath: str
+    fingerprint: str
+
+
+class ReadError(Exception):
+    """A whole file could not be read; the message is shown to the user."""
+
+
+def document_id(root: Path, relpath: str, record: str | None) -> str:
+    """A URL-safe id stable across runs: readable tail of the path plus a hash for uniqueness."""
+    key = f"{root.name}/{relpath}" + (f"#{record}" if record else "")
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    readable = _UNSAFE_ID_CHARS.sub("-", relpath + (f"-{record}" if record else "")).strip("-.")
+    return f"{readable[-60:].lstrip('-.')}-{digest}"
+
+
+def kind_of(path: Path) -> str | None:
+    """'text', 'html', 'jsonl', 'warc', or None for files that are not corpus files."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for suffix, kind in TEXT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return kind
+    for suffix in CONTAINER_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix[1:]
+    return None
+
+
+def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
+    """Every corpus file under root (or root itself if it is a file), sorted, without
+    following directory symlinks (a symlink loop must not hang the run)."""
+    root = root.absolute()
+    if root.is_file() or not root.exists():
+        base = root.parent
+        paths = [root]
+    else:
+        base = root
+        paths = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            paths.extend(Path(dirpath) / name for name in sorted(filenames))
+    files, failures = [], []
+    for path in paths:
+        if kind_of(path) is None:
+            continue
+        try:
+            stat = path.stat()
+        except OSError as error:
+            failures.append(Failure(str(path), None, f"cannot read: {error.strerror or error}"))
+            continue
+        relpath = path.relative_to(base).as_posix()
+        files.append(CorpusFile(path, base, relpath, f"{stat.st_size}:{stat.st_mtime_ns}"))
+    return files, failures
+
+
+def read_file(file: CorpusFile) -> Iterator[RawRecord | Failure]:
+    """Records of one file; a file-level problem yields a single Failure."""
+    kind = kind_of(file.path)
+    try:
+        data = _read_bytes(file.path)
+    except ReadError as error:
+        yield Failure(str(file.path), None, str(error))
+        return
+    if kind == "jsonl":
+        yield from _jsonl_records(file, data)
+    elif kind == "warc":
+        yield from _warc_records(file, data)
+    else:
+        yield _record(file, None, data, kind)  # type: ignore[arg-type]
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise ReadError("not a regular file (a FIFO, device or dangling link)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from error
+    if path.name.lower().endswith(".gz") and not path.name.lower().endswith(".warc.gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, gzip.BadGzipFile) as error:
+            raise ReadError(f"broken gzip: {error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise ReadError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+    return data
+
+
+def _record(file: CorpusFile, record: str | None, data: bytes | str, kind: Kind,
+            **fields: str | None) -> RawRecord:
+    id_key = fields.pop("id_key", None) or record
+    return RawRecord(
+        id=document_id(file.root, file.relpath, id_key),
+        path=str(file.path),
+        root=str(file.root),
+        relpath=file.relpath,
+        record=record,
+        data=data,
+        kind=kind,
+        fingerprint=file.fingerprint,
+        **fields,
+    )
+
+
+def _jsonl_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure]:
+    seen_ids: set[str] = set()
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = f"L{number}"
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            yield Failure(str(file.path), record, f"malformed JSON: {error}")
+            continue
+        if not isinstance(obj, dict):
+            yield Failure(str(file.path), record, "line is not a JSON object")
+            continue
+        html, text = obj.get("html"), obj.get("text")
+        content, kind = (html, "html") if isinstance(html, str) else (text, "text")
+        if not isinstance(content, str):
+            yield Failure(str(file.path), record, "no 'text' or 'html' string")
+            continue
+        own_id = _str_or_none(obj.get("id"))
+        # The container's id keeps the document id stable when lines move; a repeated
+        # id within one file falls back to the line number so no record is lost.
+        unique = own_id is not None and own_id not in seen_ids
+        if unique:
+            seen_ids.add(own_id)
+        yield _record(
+            file, record, content, kind,
+            id_key=f"id:{own_id}" if unique else None,
+            url=_str_or_none(obj.get("url")),
+            crawled=_str_or_none(obj.get("timestamp") or obj.get("date")),
+            source=_str_or_none(obj.get("source")),
+            external_id=own_id,
+        )
+
+
+def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    iterator = ArchiveIterator(io.BytesIO(data))
+    try:
+        for warc in iterator:
+            if warc.rec_type != "response":
+                continue
+            record = f"@{iterator.get_record_offset()}"
+            content_type = warc.http_headers.get_header("Content-Type", "") if warc.http_headers else ""
+            if "html" not in content_type.lower():
+                continue
+            try:
+                body = warc.content_stream().read()
+            except Exception as error:  # warcio raises bare zlib/IO errors on truncation
+                yield Failure(str(file.path), record, f"truncated WARC record: {error}")
+                continue
+            yield _record(
+                file, record, body, "html",
+                url=warc.rec_headers.get_header("WARC-Target-URI"),
+                crawled=warc.rec_headers.get_header("WARC-Date"),
+                external_id=warc.rec_headers.get_header("WARC-Record-ID"),
+                charset=_charset_of(content_type),
+            )
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+        yield Failure(str(file.path), None, f"unreadable WARC: {error}")
+
+
+def _charset_of(content_type: str) -> str | None:
+    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

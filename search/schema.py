@@ -1,0 +1,66 @@
+"""The one index schema, shared by the indexer (writes) and the engine (reads).
+
+Body and title go into a field per language family (`body_en`, `body_zh`, ...), each
+with its family's analyzer, as Solr's langid field mapping does: a query has a
+script, not a language, so it is parsed against every family field with that
+field's own analyzer (DESIGN-NOTES.md). Everything shown is stored once in plain
+stored fields; the per-family fields are indexed only.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from search.analysis import FAMILIES, analyzer_for, family_for
+
+TITLE_BOOST = 2.0
+FACET_FIELDS = ("source", "lang", "year")
+
+
+def body_field(family: str) -> str:
+    return f"body_{family}"
+
+
+def title_field(family: str) -> str:
+    return f"title_{family}"
+
+
+def text_fields_for(lang: str) -> tuple[str, str]:
+    """(title field, body field) a document in `lang` is indexed into."""
+    family = family_for(lang)
+    return title_field(family), body_field(family)
+
+
+def build_schema() -> Schema:
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        file=ID(stored=True),  # absolute path of the file the record came from
+        root=STORED(),
+        path=STORED(),  # path relative to the corpus root
+        record=STORED(),
+        url=STORED(),
+        host=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
+        lang=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),  # ISO date, the best known kind
+        date_kind=STORED(),
+        dates=STORED(),
+        title=STORED(),
+        body=STORED(),
+        chrome=STORED(),
+        script=STORED(),
+        lang_confidence=STORED(),
+        lang_mix=STORED(),
+        repairs=STORED(),
+        encoding=STORED(),
+        fingerprint=STORED(),
+        external_id=STORED(),
+        truncated=STORED(),
+    )
+    for family in FAMILIES:
+        analyzer = analyzer_for(family)
+        schema.add(title_field(family), TEXT(analyzer=analyzer, phrase=True,
+                                             field_boost=TITLE_BOOST))
+        schema.add(body_field(family), TEXT(analyzer=analyzer, phrase=True))
+    return schema

@@ -1,0 +1,62 @@
+"""Shared fixtures: the real pipeline, a real Whoosh index in a temp dir, a real server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+SEED_000 = CORPUS / "000_1c7ac56f2435c2b8.txt"
+SEED_003 = CORPUS / "003_dcda678e6ac86837.txt"
+SEED_004 = CORPUS / "004_08b5d064b5d8f01e.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus indexed through the real pipeline."""
+    from indexer.write import build
+
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    report = build([CORPUS], index_dir)
+    assert report.indexed == 3 and not report.failed
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def engine(seed_index: Path):
+    from search.engine import Engine
+
+    return Engine(seed_index)
+
+
+@pytest.fixture(scope="session")
+def client(seed_index: Path):
+    from web.app import create_app
+
+    return create_app(seed_index).test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(seed_index: Path) -> Iterator[str]:
+    """The app served by waitress, the production server `sifter serve` uses."""
+    from waitress.server import create_server
+
+    from web.app import create_app
+
+    server = create_server(create_app(seed_index), host="127.0.0.1", port=free_port(),
+                           threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

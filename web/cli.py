@@ -1,0 +1,194 @@
+"""The `sifter` command line: index, search, extract, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+DEFAULT_INDEX = os.environ.get("SIFTER_INDEX", "var/index")
+
+EXIT_OK, EXIT_REJECTS, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sifter", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", help="index corpus files or folders")
+    index.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    index.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder")
+    index.add_argument("--no-progress", action="store_true", help="no progress bar")
+    index.set_defaults(run=_index)
+
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query")
+    search.add_argument("--lang", action="append", default=[])
+    search.add_argument("--source", action="append", default=[])
+    search.add_argument("--year", action="append", default=[])
+    search.add_argument("--sort", default="relevance")
+    search.add_argument("--page", default="1")
+    search.add_argument("--per-page", default="10")
+    search.add_argument("--json", action="store_true", help="print the JSON API's body")
+    search.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    search.set_defaults(run=_search)
+
+    extract = commands.add_parser("extract", help="show what the pipeline makes of files")
+    extract.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--json", action="store_true", help="one JSON object per document")
+    extract.set_defaults(run=_extract)
+
+    serve = commands.add_parser("serve", help="serve the web UI and API (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _index(args: argparse.Namespace) -> int:
+    from indexer.write import IndexBusy, build
+
+    progress = not args.no_progress and sys.stderr.isatty()
+    try:
+        report = build(args.paths, args.index, progress=progress)
+    except IndexBusy as error:
+        print(f"sifter: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"indexed {report.indexed} documents, unchanged {report.unchanged}, "
+          f"deleted {report.deleted}, skipped {len(report.skipped)}, "
+          f"failed {len(report.failed)} in {report.seconds:.1f} s -> {args.index}")
+    for item in report.skipped:
+        print(f"  skipped {_where(item)}: {item.reason}")
+    for item in report.failed:
+        print(f"  FAILED  {_where(item)}: {item.reason}")
+    return EXIT_REJECTS if report.failed else EXIT_OK
+
+
+def _where(item) -> str:
+    return f"{item.path} {item.record}" if item.record else item.path
+
+
+def _search(args: argparse.Namespace) -> int:
+    from search.engine import Engine, IndexMissing
+    from search.query import QueryError
+    from web.payload import request_from_params, results_payload
+
+    params = {"q": [args.query], "lang": args.lang, "source": args.source, "year": args.year,
+              "sort": [args.sort], "page": [args.page], "per_page": [args.per_page]}
+    try:
+        results = Engine(args.index).search(request_from_params(params))
+    except (QueryError, ValueError, IndexMissing) as error:
+        print(f"sifter: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    payload = results_payload(results)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{payload['total']} results for {payload['parsed_query'] or '(everything)'} "
+          f"({payload['took_ms']} ms), page {payload['page']} of {payload['pages']}")
+    for number, hit in enumerate(payload["hits"], start=(results.request.page - 1)
+                                 * results.request.per_page + 1):
+        print(f"\n{number}. {hit['title']}  [{hit['lang']}] {hit['source']} {hit['date'] or ''}")
+        print(f"   id {hit['id']}")
+        print("   " + _plain(hit["snippet"]))
+    for name, facet in payload["facets"].items():
+        values = ", ".join(f"{'*' if v['selected'] else ''}{v['value']} ({v['count']})"
+                           for v in facet["values"])
+        print(f"\n{name}: {values or '-'}")
+    return EXIT_OK
+
+
+def _plain(snippet_html: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"</?mark[^>]*>", "*", snippet_html))
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from indexer.model import Failure
+    from indexer.pipeline import process
+    from indexer.read import list_files, read_file
+
+    status = EXIT_OK
+    for path in args.paths:
+        files, failures = list_files(path)
+        items = [*failures] + [item for file in files for item in read_file(file)]
+        for item in items:
+            result = item if isinstance(item, Failure) else process(item)
+            if isinstance(result, Failure):
+                status = EXIT_REJECTS
+                print(f"sifter: {_where(result)}: {result.reason}", file=sys.stderr)
+                continue
+            print(json.dumps(extract_payload(result), ensure_ascii=False) if args.json
+                  else _extract_text(result))
+    return status
+
+
+def extract_payload(doc) -> dict:
+    """The stable JSON of `sifter extract --json`: one object per document."""
+    date, kind = doc.dates.best
+    return {
+        "path": doc.path,
+        "record": doc.record,
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "lang": doc.lang,
+        "lang_confidence": doc.lang_confidence,
+        "script": doc.script,
+        "lang_mix": doc.lang_mix,
+        "source": doc.source,
+        "host": doc.host,
+        "date": date,
+        "date_kind": kind,
+        "dates": asdict(doc.dates),
+        "encoding": doc.encoding,
+        "truncated": doc.truncated,
+        "body": doc.body,
+        "chrome": list(doc.chrome),
+        "repairs": list(doc.repairs),
+    }
+
+
+def _extract_text(doc) -> str:
+    data = extract_payload(doc)
+    lines = [f"== {data['path']}{' ' + data['record'] if data['record'] else ''}",
+             f"title:    {data['title']}",
+             f"language: {data['lang']} ({data['lang_confidence']:.2f})"
+             + (f" {data['script']}" if data["script"] else "") + f"  mix {data['lang_mix']}",
+             f"source:   {data['source']}" + (f"  host {data['host']}" if data["host"] else ""),
+             f"date:     {data['date'] or '-'}" + (f" ({data['date_kind']})" if data["date"] else ""),
+             f"encoding: {data['encoding']}"]
+    lines += [f"repair:   {r}" for r in data["repairs"]]
+    lines += [f"chrome:   {c}" for c in data["chrome"]]
+    lines += ["", data["body"], ""]
+    return "\n".join(lines)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from web.app import create_app
+
+    print(f"Sifter on http://{args.host}:{args.port}/ (index {args.index})", file=sys.stderr)
+    waitress.serve(create_app(args.index), host=args.host, port=args.port,
+                   threads=args.threads, ident="sifter")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The JSON a search returns, built once for the API and `sifter search --json` alike.
+
+As in Datasette, the URLs that add or remove a filter are computed here, so the HTML
+page and the JSON API are the same data rendered twice. URLs are relative query
+strings (`?q=...&lang=en`), valid against the page and the API endpoint alike, and
+identical whichever front end asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from search.results import Facet, Hit, Results, SearchRequest
+
+DEFAULTS = SearchRequest()
+
+
+def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+    """A SearchRequest from URL-style parameters; ValueError with a user-facing message."""
+
+    def one(name: str, default: str) -> str:
+        values = params.get(name) or [default]
+        return values[-1]
+
+    def many(name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.strip() for v in params.get(name, ()) if v.strip()))
+
+    def number(name: str, default: int) -> int:
+        text = one(name, str(default)).strip() or str(default)
+        if not text.isdigit():
+            raise ValueError(f"{name} must be a whole number, not {text!r}")
+        return int(text)
+
+    return SearchRequest(
+        q=one("q", "").strip(),
+        lang=many("lang"),
+        source=many("source"),
+        year=many("year"),
+        sort=one("sort", "relevance").strip() or "relevance",
+        page=number("page", 1),
+        per_page=number("per_page", DEFAULTS.per_page),
+    )
+
+
+def query_string(request: SearchRequest) -> str:
+    """The request as a URL query string, leaving out defaults so URLs stay short."""
+    pairs: list[tuple[str, str | int]] = []
+    if request.q:
+        pairs.append(("q", request.q))
+    for name, values in request.filters().items():
+        pairs.extend((name, v) for v in values)
+    if request.sort != DEFAULTS.sort:
+        pairs.append(("sort", request.sort))
+    if request.per_page != DEFAULTS.per_page:
+        pairs.append(("per_page", request.per_page))
+    if request.page != 1:
+        pairs.append(("page", request.page))
+    return "?" + urlencode(pairs)
+
+
+def toggled(request: SearchRequest, name: str, value: str) -> SearchRequest:
+    """The request with `value` added to or removed from filter `name`, back on page 1."""
+    current = request.filters()[name]
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    return replace(request, page=1, **{name: values})
+
+
+def hit_payload(hit: Hit) -> dict:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": hit.url,
+        "source": hit.source,
+        "lang": hit.lang,
+        "date": hit.date,
+        "date_kind": hit.date_kind,
+        "score": hit.score,
+        "snippet": hit.snippet,
+        "doc_url": f"/doc/{hit.id}",
+    }
+
+
+def facet_payload(facet: Facet, request: SearchRequest) -> dict:
+    return {
+        "values": [
+            {
+                "value": v.value,
+                "count": v.count,
+                "selected": v.selected,
+                "toggle_url": query_string(toggled(request, facet.name, v.value)),
+            }
+            for v in facet.values
+        ],
+        "others": facet.others,
+    }
+
+
+def results_payload(results: Results) -> dict:
+    request = results.request
+    has_next = request.page < results.pages
+    return {
+        "query": request.q,
+        "parsed_query": results.parsed_query,
+        "filters": {name: list(values) for name, values in request.filters().items()},
+        "sort": request.sort,
+        "total": results.total,
+        "took_ms": results.took_ms,
+        "page": request.page,
+        "per_page": request.per_page,
+        "pages": results.pages,
+        "hits": [hit_payload(h) for h in results.hits],
+        "facets": {f.name: facet_payload(f, request) for f in results.facets},
+        "next_url": query_string(replace(request, page=request.page + 1)) if has_next else None,
+        "prev_url": query_string(replace(request, page=request.page - 1))
+        if request.page > 1 else None,
+    }
