@@ -24,31 +24,45 @@ _MAX_BLOCK_CHARS = 20_000
 
 # WHATWG maps these labels to supersets; decoding with the narrow codec loses characters.
 _SUPERSETS = {
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
-    "big5": "big5hkscs", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
-    "euc-kr": "cp949", "iso-8859-1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-    "ascii": "cp1252", "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "tis-620": "cp874",
 }
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\ufeff]+")
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption center dd details dialog dir div dl dt "
-    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main "
-    "menu nav ol option p pre section select summary table tbody td tfoot th thead tr ul "
-    "legend".split()
-)
+# fmt: off
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu",
+    "nav", "ol", "option", "p", "pre", "section", "select", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul", "legend",
+})
 CONTEXT_TAGS = frozenset({"nav", "header", "footer", "aside"})
-SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "head", "object", "canvas",
-     "-comment", "button", "input", "textarea", "math", "title"}
-)
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "iframe", "head", "object", "canvas",
+    "-comment", "button", "input", "textarea", "math", "title",
+})
+# fmt: on
 
 
 class DecodeError(Exception):
@@ -67,8 +81,9 @@ def decode(raw: RawRecord) -> Page:
         blocks, meta = html_blocks(text)
     else:
         blocks, meta = text_blocks(text), {}
-    return Page(record=raw, blocks=tuple(blocks), encoding=encoding, html_meta=meta,
-                truncated=truncated)
+    return Page(
+        record=raw, blocks=tuple(blocks), encoding=encoding, html_meta=meta, truncated=truncated
+    )
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -168,9 +183,7 @@ def _walk(root: LexborNode, blocks: list[Block]) -> None:
         child_context, child_link = context, in_link or tag == "a"
         if tag in BLOCK_TAGS:
             _flush(buffer, context, blocks)
-            if tag in CONTEXT_TAGS:
-                child_context = tag
-            elif context not in CONTEXT_TAGS:
+            if tag in CONTEXT_TAGS or context not in CONTEXT_TAGS:
                 child_context = tag
             stack.append((None, child_context, 0))
         children = list(node.iter(include_text=True))
@@ -187,8 +200,18 @@ def _flush(buffer: _Buffer, tag: str, blocks: list[Block]) -> None:
 
 
 _META_KEYS = {
-    "og:title", "og:site_name", "og:url", "article:published_time", "article:modified_time",
-    "date", "pubdate", "publishdate", "dc.date", "dc.date.issued", "last-modified", "author",
+    "og:title",
+    "og:site_name",
+    "og:url",
+    "article:published_time",
+    "article:modified_time",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "last-modified",
+    "author",
 }
 
 

@@ -123,8 +123,9 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _record(file: CorpusFile, record: str | None, data: bytes | str, kind: Kind,
-            **fields: str | None) -> RawRecord:
+def _record(
+    file: CorpusFile, record: str | None, data: bytes | str, kind: Kind, **fields: str | None
+) -> RawRecord:
     id_key = fields.pop("id_key", None) or record
     return RawRecord(
         id=document_id(file.root, file.relpath, id_key),
@@ -165,7 +166,10 @@ def _jsonl_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failur
         if unique:
             seen_ids.add(own_id)
         yield _record(
-            file, record, content, kind,
+            file,
+            record,
+            content,
+            kind,
             id_key=f"id:{own_id}" if unique else None,
             url=_str_or_none(obj.get("url")),
             crawled=_str_or_none(obj.get("timestamp") or obj.get("date")),
@@ -183,17 +187,24 @@ def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure
         for warc in iterator:
             if warc.rec_type != "response":
                 continue
-            record = f"@{iterator.get_record_offset()}"
-            content_type = warc.http_headers.get_header("Content-Type", "") if warc.http_headers else ""
+            headers = warc.http_headers
+            content_type = headers.get_header("Content-Type", "") if headers else ""
             if "html" not in content_type.lower():
                 continue
             try:
-                body = warc.content_stream().read()
-            except Exception as error:  # warcio raises bare zlib/IO errors on truncation
+                body, error = warc.content_stream().read(), None
+            except Exception as exc:  # warcio raises bare zlib/IO errors on truncation
+                body, error = b"", exc
+            # Only after reading the body: get_record_offset() consumes the record.
+            record = f"@{iterator.get_record_offset()}"
+            if error is not None:
                 yield Failure(str(file.path), record, f"truncated WARC record: {error}")
                 continue
             yield _record(
-                file, record, body, "html",
+                file,
+                record,
+                body,
+                "html",
                 url=warc.rec_headers.get_header("WARC-Target-URI"),
                 crawled=warc.rec_headers.get_header("WARC-Date"),
                 external_id=warc.rec_headers.get_header("WARC-Record-ID"),

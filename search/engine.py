@@ -31,8 +31,10 @@ class Engine:
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(self.index_dir)):
-            raise IndexMissing(f"no index in {self.index_dir}: run `sifter index CORPUS "
-                               f"--index {self.index_dir}` first")
+            raise IndexMissing(
+                f"no index in {self.index_dir}: run `sifter index CORPUS "
+                f"--index {self.index_dir}` first"
+            )
         self._index = whoosh_index.open_dir(str(self.index_dir))
         self._local = threading.local()
 
@@ -56,19 +58,22 @@ class Engine:
         node = parse(request.q)
         compiled = compile_query(node, searcher.schema, self.families(searcher))
         limit = request.page * request.per_page
+        sortedby = _sort(request, node is None)
         results = searcher.search(
             compiled.query,
             filter=_filter(request),
             limit=limit,
-            sortedby=_sort(request, node is None),
-            groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count)
-                       for name in FACET_FIELDS},
+            sortedby=sortedby,
+            groupedby={
+                name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS
+            },
         )
         start = (request.page - 1) * request.per_page
         # Slice: iterating all results would load and highlight every hit (TRAPS.md).
-        hits = tuple(_hit(hit, compiled) for hit in results[start:limit])
-        facets = tuple(_facet(name, results.groups(name), request.filters()[name])
-                       for name in FACET_FIELDS)
+        hits = tuple(_hit(hit, compiled, _score(hit, sortedby)) for hit in results[start:limit])
+        facets = tuple(
+            _facet(name, results.groups(name), request.filters()[name]) for name in FACET_FIELDS
+        )
         return Results(
             request=request,
             parsed_query=describe(node),
@@ -87,8 +92,11 @@ class Engine:
 
 
 def _filter(request: SearchRequest) -> wq.Query | None:
-    clauses = [wq.Or([wq.Term(name, v) for v in values])
-               for name, values in request.filters().items() if values]
+    clauses = [
+        wq.Or([wq.Term(name, v) for v in values])
+        for name, values in request.filters().items()
+        if values
+    ]
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
@@ -101,7 +109,14 @@ def _sort(request: SearchRequest, browsing: bool) -> list[sorting.FacetType]:
     return [sorting.ScoreFacet(), newest_first]
 
 
-def _hit(hit, compiled: Compiled) -> Hit:
+def _score(hit, sortedby: list[sorting.FacetType]) -> float:
+    """The relevance score; with `sortedby`, Whoosh's hit.score is the sort key, in which
+    ScoreFacet holds the negated score."""
+    position = next(i for i, f in enumerate(sortedby) if isinstance(f, sorting.ScoreFacet))
+    return round(-float(hit.score[position]), 4)
+
+
+def _hit(hit, compiled: Compiled, score: float) -> Hit:
     stored = hit.fields()
     family = family_for(stored.get("lang", "und"))
     body_terms = compiled.terms.get(body_field(family), set())
@@ -114,7 +129,7 @@ def _hit(hit, compiled: Compiled) -> Hit:
         lang=stored.get("lang", "und"),
         date=stored.get("date"),
         date_kind=stored.get("date_kind"),
-        score=round(float(hit.score or 0.0), 4),
+        score=score,
         snippet=snippet(stored.get("body", ""), body_terms, analyzer),
     )
 

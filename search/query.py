@@ -26,6 +26,9 @@ from search.schema import body_field, title_field
 MAX_QUERY_CHARS = 2_000
 MAX_QUERY_TERMS = 64
 KEYWORD_FIELDS = ("source", "lang", "year")
+# Families analysed into character bigrams: a word's bigrams must be adjacent to mean
+# the word (as Lucene's CJK analysis does), so a multi-token word becomes a phrase there.
+BIGRAM_FAMILIES = ("ja", "ko")
 FIELDS = ("title", *KEYWORD_FIELDS)
 
 
@@ -73,8 +76,11 @@ def parse(text: str) -> Node | None:
     """The query's syntax tree, or None for an empty query (which lists every document)."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"The query is longer than {MAX_QUERY_CHARS} characters.")
-    tokens = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKENS.finditer(text)
-              if m.lastgroup != "space"]
+    tokens = [
+        (m.lastgroup, m.group(m.lastgroup))
+        for m in _TOKENS.finditer(text)
+        if m.lastgroup != "space"
+    ]
     if sum(kind in ("word", "phrase") for kind, _ in tokens) > MAX_QUERY_TERMS:
         raise QueryError(f"The query has more than {MAX_QUERY_TERMS} words.")
     return _Parser(tokens).parse()
@@ -199,8 +205,9 @@ def compile_query(node: Node | None, schema: Schema, families: Iterable[str]) ->
         return Compiled(wq.Every())
     compiled = compiler.compile(node, negated=False)
     if compiled is None:
-        raise QueryError(f'Nothing to search for in "{describe(node)}": '
-                         "it has no words, only symbols.")
+        raise QueryError(
+            f'Nothing to search for in "{describe(node)}": it has no words, only symbols.'
+        )
     if isinstance(compiled, wq.Not):
         compiled = wq.And([wq.Every(), compiled])
     return Compiled(compiled, compiler.terms)
@@ -234,11 +241,11 @@ class _Compiler:
         if word.field in KEYWORD_FIELDS:
             value = word.text.lower() if word.field == "lang" else word.text
             return wq.Term(word.field, value)
-        fields = [title_field(f) for f in self.families]
+        fields = [(title_field(f), f) for f in self.families]
         if word.field is None:
-            fields += [body_field(f) for f in self.families]
+            fields += [(body_field(f), f) for f in self.families]
         per_field = []
-        for name in fields:
+        for name, family in fields:
             tokens = [t.text for t in self.schema[name].analyzer(word.text, mode="query")]
             if not tokens:
                 continue
@@ -246,7 +253,7 @@ class _Compiler:
                 self.terms.setdefault(name, set()).update(tokens)
             if len(tokens) == 1:
                 per_field.append(wq.Term(name, tokens[0]))
-            elif word.phrase:
+            elif word.phrase or family in BIGRAM_FAMILIES:
                 per_field.append(wq.Phrase(name, tokens))
             else:
                 per_field.append(wq.And([wq.Term(name, t) for t in tokens]))

@@ -60,7 +60,8 @@ def build_schema() -> Schema:
     )
     for family in FAMILIES:
         analyzer = analyzer_for(family)
-        schema.add(title_field(family), TEXT(analyzer=analyzer, phrase=True,
-                                             field_boost=TITLE_BOOST))
+        schema.add(
+            title_field(family), TEXT(analyzer=analyzer, phrase=True, field_boost=TITLE_BOOST)
+        )
         schema.add(body_field(family), TEXT(analyzer=analyzer, phrase=True))
     return schema

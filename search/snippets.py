@@ -14,14 +14,14 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 SNIPPET_CHARS = 240
 
-_FORMATTER = HtmlFormatter(tagname="mark", between=" … ")
-
 
 def snippet(text: str, terms: set[str], analyzer: Analyzer) -> str:
     """HTML for the passages of `text` around `terms`, or its opening when none match."""
     if terms:
         fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        marked = highlight(text, frozenset(terms), analyzer, fragmenter, _FORMATTER, top=2)
+        # A formatter per call: HtmlFormatter numbers terms in state it keeps across calls.
+        formatter = HtmlFormatter(tagname="mark", between=" … ")
+        marked = highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
         if marked:
             return marked
     opening = text[:SNIPPET_CHARS]

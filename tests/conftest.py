@@ -54,8 +54,7 @@ def server_url(seed_index: Path) -> Iterator[str]:
 
     from web.app import create_app
 
-    server = create_server(create_app(seed_index), host="127.0.0.1", port=free_port(),
-                           threads=4)
+    server = create_server(create_app(seed_index), host="127.0.0.1", port=free_port(), threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

@@ -35,8 +35,9 @@ def create_app(index_dir: str | Path) -> Flask:
     def search_page():
         if not request.args:
             return render_template("search.html", results=None, query="")
-        return render_template("search.html", results=search_payload(),
-                               query=request.args.get("q", ""))
+        return render_template(
+            "search.html", results=search_payload(), query=request.args.get("q", "")
+        )
 
     @app.get("/api/search")
     def api_search():
@@ -79,8 +80,7 @@ def _document(engine: Engine, doc_id: str) -> dict:
     doc = engine.document(doc_id)
     if doc is None:
         abort(404, description=f"No document with id {doc_id!r}.")
-    return {key: value for key, value in doc.items()
-            if key not in ("file", "root", "fingerprint")}
+    return {key: value for key, value in doc.items() if key not in ("file", "root", "fingerprint")}
 
 
 def _error(status: int, message: str, as_json: bool):

@@ -67,9 +67,11 @@ def _index(args: argparse.Namespace) -> int:
     except IndexBusy as error:
         print(f"sifter: {error}; try again when it has finished", file=sys.stderr)
         return EXIT_ERROR
-    print(f"indexed {report.indexed} documents, unchanged {report.unchanged}, "
-          f"deleted {report.deleted}, skipped {len(report.skipped)}, "
-          f"failed {len(report.failed)} in {report.seconds:.1f} s -> {args.index}")
+    print(
+        f"indexed {report.indexed} documents, unchanged {report.unchanged}, "
+        f"deleted {report.deleted}, skipped {len(report.skipped)}, "
+        f"failed {len(report.failed)} in {report.seconds:.1f} s -> {args.index}"
+    )
     for item in report.skipped:
         print(f"  skipped {_where(item)}: {item.reason}")
     for item in report.failed:
@@ -86,8 +88,15 @@ def _search(args: argparse.Namespace) -> int:
     from search.query import QueryError
     from web.payload import request_from_params, results_payload
 
-    params = {"q": [args.query], "lang": args.lang, "source": args.source, "year": args.year,
-              "sort": [args.sort], "page": [args.page], "per_page": [args.per_page]}
+    params = {
+        "q": [args.query],
+        "lang": args.lang,
+        "source": args.source,
+        "year": args.year,
+        "sort": [args.sort],
+        "page": [args.page],
+        "per_page": [args.per_page],
+    }
     try:
         results = Engine(args.index).search(request_from_params(params))
     except (QueryError, ValueError, IndexMissing) as error:
@@ -97,16 +106,20 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))
         return EXIT_OK
-    print(f"{payload['total']} results for {payload['parsed_query'] or '(everything)'} "
-          f"({payload['took_ms']} ms), page {payload['page']} of {payload['pages']}")
-    for number, hit in enumerate(payload["hits"], start=(results.request.page - 1)
-                                 * results.request.per_page + 1):
+    print(
+        f"{payload['total']} results for {payload['parsed_query'] or '(everything)'} "
+        f"({payload['took_ms']} ms), page {payload['page']} of {payload['pages']}"
+    )
+    for number, hit in enumerate(
+        payload["hits"], start=(results.request.page - 1) * results.request.per_page + 1
+    ):
         print(f"\n{number}. {hit['title']}  [{hit['lang']}] {hit['source']} {hit['date'] or ''}")
         print(f"   id {hit['id']}")
         print("   " + _plain(hit["snippet"]))
     for name, facet in payload["facets"].items():
-        values = ", ".join(f"{'*' if v['selected'] else ''}{v['value']} ({v['count']})"
-                           for v in facet["values"])
+        values = ", ".join(
+            f"{'*' if v['selected'] else ''}{v['value']} ({v['count']})" for v in facet["values"]
+        )
         print(f"\n{name}: {values or '-'}")
     return EXIT_OK
 
@@ -133,8 +146,11 @@ def _extract(args: argparse.Namespace) -> int:
                 status = EXIT_REJECTS
                 print(f"sifter: {_where(result)}: {result.reason}", file=sys.stderr)
                 continue
-            print(json.dumps(extract_payload(result), ensure_ascii=False) if args.json
-                  else _extract_text(result))
+            print(
+                json.dumps(extract_payload(result), ensure_ascii=False)
+                if args.json
+                else _extract_text(result)
+            )
     return status
 
 
@@ -166,13 +182,16 @@ def extract_payload(doc) -> dict:
 
 def _extract_text(doc) -> str:
     data = extract_payload(doc)
-    lines = [f"== {data['path']}{' ' + data['record'] if data['record'] else ''}",
-             f"title:    {data['title']}",
-             f"language: {data['lang']} ({data['lang_confidence']:.2f})"
-             + (f" {data['script']}" if data["script"] else "") + f"  mix {data['lang_mix']}",
-             f"source:   {data['source']}" + (f"  host {data['host']}" if data["host"] else ""),
-             f"date:     {data['date'] or '-'}" + (f" ({data['date_kind']})" if data["date"] else ""),
-             f"encoding: {data['encoding']}"]
+    lines = [
+        f"== {data['path']}{' ' + data['record'] if data['record'] else ''}",
+        f"title:    {data['title']}",
+        f"language: {data['lang']} ({data['lang_confidence']:.2f})"
+        + (f" {data['script']}" if data["script"] else "")
+        + f"  mix {data['lang_mix']}",
+        f"source:   {data['source']}" + (f"  host {data['host']}" if data["host"] else ""),
+        f"date:     {data['date'] or '-'}" + (f" ({data['date_kind']})" if data["date"] else ""),
+        f"encoding: {data['encoding']}",
+    ]
     lines += [f"repair:   {r}" for r in data["repairs"]]
     lines += [f"chrome:   {c}" for c in data["chrome"]]
     lines += ["", data["body"], ""]
@@ -185,8 +204,9 @@ def _serve(args: argparse.Namespace) -> int:
     from web.app import create_app
 
     print(f"Sifter on http://{args.host}:{args.port}/ (index {args.index})", file=sys.stderr)
-    waitress.serve(create_app(args.index), host=args.host, port=args.port,
-                   threads=args.threads, ident="sifter")
+    waitress.serve(
+        create_app(args.index), host=args.host, port=args.port, threads=args.threads, ident="sifter"
+    )
     return EXIT_OK
 
 

@@ -114,5 +114,6 @@ def results_payload(results: Results) -> dict:
         "facets": {f.name: facet_payload(f, request) for f in results.facets},
         "next_url": query_string(replace(request, page=request.page + 1)) if has_next else None,
         "prev_url": query_string(replace(request, page=request.page - 1))
-        if request.page > 1 else None,
+        if request.page > 1
+        else None,
     }

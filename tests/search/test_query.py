@@ -16,8 +16,9 @@ def test_or_binds_tighter_than_the_implicit_and():
 
 
 def test_phrase_negation_and_fields():
-    assert parse('"north korea" -japan title:talks') == And((
-        Word("north korea", phrase=True), Not(Word("japan")), Word("talks", "title")))
+    assert parse('"north korea" -japan title:talks') == And(
+        (Word("north korea", phrase=True), Not(Word("japan")), Word("talks", "title"))
+    )
     assert parse("NOT japan") == Not(Word("japan"))
     assert parse('title:"secret talks"') == Word("secret talks", "title", phrase=True)
     assert parse("source:(a OR b)") == Or((Word("a", "source"), Word("b", "source")))
@@ -27,16 +28,19 @@ def test_hyphenated_words_are_not_negations():
     assert parse("one-click") == Word("one-click")
 
 
-@pytest.mark.parametrize(("text", "reading"), [
-    ('"north korea', '"north korea"'),
-    ("(north korea", "north korea"),
-    ("north) korea", "north korea"),
-    ("OR korea", "korea"),
-    ("korea OR", "korea"),
-    ("http://example.org", "http: //example.org"),
-    ("-", "-"),
-    ('""', ""),
-])
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ('"north korea', '"north korea"'),
+        ("(north korea", "north korea"),
+        ("north) korea", "north korea"),
+        ("OR korea", "korea"),
+        ("korea OR", "korea"),
+        ("http://example.org", "http: //example.org"),
+        ("-", "-"),
+        ('""', ""),
+    ],
+)
 def test_lenient_reading(text, reading):
     assert describe(parse(text)) == reading
 

@@ -19,8 +19,16 @@ def test_search_api_shape_and_utf8(client):
     assert response.mimetype == "application/json"
     body = response.get_json()
     assert body["total"] == 3 and len(body["hits"]) == 3
-    assert set(body["hits"][0]) >= {"id", "title", "url", "source", "lang", "date", "score",
-                                    "snippet"}
+    assert set(body["hits"][0]) >= {
+        "id",
+        "title",
+        "url",
+        "source",
+        "lang",
+        "date",
+        "score",
+        "snippet",
+    }
     assert set(body["facets"]) == {"source", "lang", "year"}
     assert "ins批量协议号".encode() in response.data  # UTF-8, not \u escapes
 
@@ -36,11 +44,19 @@ def test_toggle_urls_add_and_remove_filters(client):
     assert parse_qs(selected["toggle_url"][1:]) == {"q": ["abduction"]}
 
 
-@pytest.mark.parametrize("query", [
-    "q=abduction&page=abc", "q=abduction&page=0", "q=abduction&per_page=1000",
-    "q=abduction&sort=popularity", "q=abduction&year=20x6", "q=*", "q=%21%21%21",
-    "q=" + "a%20" * 100,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=abduction&page=abc",
+        "q=abduction&page=0",
+        "q=abduction&per_page=1000",
+        "q=abduction&sort=popularity",
+        "q=abduction&year=20x6",
+        "q=*",
+        "q=%21%21%21",
+        "q=" + "a%20" * 100,
+    ],
+)
 def test_bad_requests_get_400_with_a_message(client, query):
     response = client.get("/api/search?" + query)
     assert response.status_code == 400
@@ -81,8 +97,14 @@ def test_cli_json_is_the_api_body(client, seed_index):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     out = subprocess.run(
         [sys.executable, "-m", "web.cli", "search", *query, "--json", "--index", str(seed_index)],
-        capture_output=True, text=True, cwd=REPO, env=env, check=True).stdout
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=True,
+    ).stdout
     cli = json.loads(out)
     api = client.get("/api/search?q=abduction&source=ins批量协议号").get_json()
     cli.pop("took_ms"), api.pop("took_ms")
+    assert cli["hits"] == api["hits"]
     assert cli == api

@@ -1,0 +1,325 @@
+"""Language identification per block and per page.
+
+Scripts decide first (Han with kana is Japanese, Hangul Korean, Thai Thai, ...) because
+langdetect calls Traditional Chinese Korean and silently drops Latin letters when they are
+outnumbered (TRAPS.md). langdetect only ever sees the letters of one script family, and only
+for blocks long enough to carry signal; short blocks stay `lang=None` and inherit from their
+neighbours when the page is summed up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections import Counter
+
+import regex
+import zhconv
+from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+from indexer.model import Block, Page
+
+DetectorFactory.seed = 0  # langdetect is random unless seeded before its first use
+
+MAX_CHARS = 10_000  # langdetect reads no further; neither do we
+MIN_DETECT_LETTERS = 40  # a block needs this many letters before langdetect may judge it
+MIN_ANY_LETTERS = 3  # below this, `detect` does not guess at all
+KANA_SHARE_JA = 0.05  # kana among Han+kana letters that makes Han text Japanese
+HAN_SAMPLE = 2_000  # Han characters converted to tell Simplified from Traditional
+PAGE_SAMPLE = 2_000  # characters of a page's main-language text re-checked for its confidence
+CACHED_BLOCK_CHARS = 500  # template lines repeat across a site's pages; remember short ones
+UND: tuple[str, float, str | None] = ("und", 0.0, None)
+
+# Script families; the order of the alternatives does not matter, each letter is in one.
+_GROUP_PATTERNS = {
+    "Latin": r"\p{Latin}",
+    "Cyrillic": r"\p{Cyrillic}",
+    "Arabic": r"\p{Arabic}",
+    "Devanagari": r"\p{Devanagari}",
+    "Han": r"\p{Han}",
+    "Kana": r"[\p{Hiragana}\p{Katakana}]",
+    "Hangul": r"\p{Hangul}",
+    "Thai": r"\p{Thai}",
+    "Greek": r"\p{Greek}",
+    "Hebrew": r"\p{Hebrew}",
+    "Georgian": r"\p{Georgian}",
+    "Armenian": r"\p{Armenian}",
+    "Khmer": r"\p{Khmer}",
+    "Lao": r"\p{Lao}",
+    "Myanmar": r"\p{Myanmar}",
+    "Sinhala": r"\p{Sinhala}",
+    "Tamil": r"\p{Tamil}",
+    "Telugu": r"\p{Telugu}",
+    "Kannada": r"\p{Kannada}",
+    "Malayalam": r"\p{Malayalam}",
+    "Gujarati": r"\p{Gujarati}",
+    "Gurmukhi": r"\p{Gurmukhi}",
+    "Bengali": r"\p{Bengali}",
+    "Ethiopic": r"\p{Ethiopic}",
+    "Tibetan": r"\p{Tibetan}",
+}
+_GROUP_RE = regex.compile(
+    "|".join(f"(?P<{name}>{pattern}+)" for name, pattern in _GROUP_PATTERNS.items())
+    + r"|(?P<Other>\p{L}+)"
+)
+
+# Scripts used by (practically) one language: the script is the answer, at any length.
+SCRIPT_LANGUAGE = {
+    "Hangul": ("ko", "Kore"),
+    "Thai": ("th", "Thai"),
+    "Greek": ("el", "Grek"),
+    "Hebrew": ("he", "Hebr"),
+    "Georgian": ("ka", "Geor"),
+    "Armenian": ("hy", "Armn"),
+    "Khmer": ("km", "Khmr"),
+    "Lao": ("lo", "Laoo"),
+    "Myanmar": ("my", "Mymr"),
+    "Sinhala": ("si", "Sinh"),
+    "Tamil": ("ta", "Taml"),
+    "Telugu": ("te", "Telu"),
+    "Kannada": ("kn", "Knda"),
+    "Malayalam": ("ml", "Mlym"),
+    "Gujarati": ("gu", "Gujr"),
+    "Gurmukhi": ("pa", "Guru"),
+    "Bengali": ("bn", "Beng"),
+    "Ethiopic": ("am", "Ethi"),
+    "Tibetan": ("bo", "Tibt"),
+}
+# Scripts shared by many languages: langdetect decides, on that script's letters only.
+DETECTED_SCRIPTS = {
+    "Latin": "Latn",
+    "Cyrillic": "Cyrl",
+    "Arabic": "Arab",
+    "Devanagari": "Deva",
+    "Other": None,
+}
+LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
+# Which script family a language is written in; used to compare a block with its page.
+LANGUAGE_GROUP = {
+    "zh": "CJK", "ja": "CJK", "ru": "Cyrillic", "uk": "Cyrillic", "bg": "Cyrillic",
+    "mk": "Cyrillic", "sr": "Cyrillic", "ar": "Arabic", "fa": "Arabic", "ur": "Arabic",
+    "hi": "Devanagari", "mr": "Devanagari", "ne": "Devanagari",
+    **{lang: group for group, (lang, _) in SCRIPT_LANGUAGE.items()},
+}  # fmt: skip
+_NOISE_RE = regex.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def detect(text: str) -> tuple[str, float, str | None]:
+    """(ISO 639-1 code or "und", confidence 0..1, ISO 15924 script or None); never raises.
+
+    The script family holding most letters wins; the confidence is that family's share of
+    the letters times langdetect's probability (1.0 when the script decides).
+    """
+    text = _strip_noise(text[:MAX_CHARS])
+    families = _families(letter_groups(text))
+    total = sum(families.values())
+    if not total:
+        return UND
+    group, letters = max(families.items(), key=lambda item: item[1])
+    lang, probability, script = _identify(text, group, min_letters=MIN_ANY_LETTERS)
+    if lang == "und":
+        return UND
+    if lang == "zh":
+        script = chinese_script(text)
+    return lang, round(probability * letters / total, 4), script
+
+
+def assign(page: Page) -> Page:
+    """Set per-block languages (where there is signal) and the page's language over content.
+
+    Blocks that already carry a language keep it, so the second call after chrome removal
+    only re-aggregates over the remaining content.
+    """
+    blocks = tuple(_with_language(block) for block in page.blocks)
+    content = [block for block in blocks if not block.chrome]
+    letters = _letters_per_language(content)
+    total = sum(letters.values())
+    if not total:
+        lang, confidence, script = detect("\n".join(block.text for block in content))
+        mix = {lang: 1.0} if lang != "und" else {}
+        return dataclasses.replace(
+            page, blocks=blocks, lang=lang, lang_confidence=confidence, script=script, lang_mix=mix
+        )
+    main = max(letters, key=lambda lang: letters[lang])
+    share = letters[main] / total
+    probability, script = _page_check(content, main)
+    mix = {lang: round(n / total, 2) for lang, n in letters.most_common()}
+    return dataclasses.replace(
+        page,
+        blocks=blocks,
+        lang=main,
+        lang_confidence=round(share * probability, 4),
+        script=script,
+        lang_mix={lang: value for lang, value in mix.items() if value > 0},
+    )
+
+
+def letter_groups(text: str) -> Counter[str]:
+    """Letters per script family; Han and kana are reported apart."""
+    counts: Counter[str] = Counter()
+    for match in _GROUP_RE.finditer(text):
+        counts[match.lastgroup] += len(match.group())
+    return counts
+
+
+def script_share(text: str, lang: str) -> float | None:
+    """Share of the text's letters written in the script family of `lang`; None without letters."""
+    groups = _families(letter_groups(text))
+    total = sum(groups.values())
+    if not total or lang == "und":
+        return None
+    return groups.get(LANGUAGE_GROUP.get(lang, "Latin"), 0) / total
+
+
+def script_family(text: str) -> str | None:
+    """The script family holding most of the text's letters ("Latin", "CJK", "Hangul", ...)."""
+    families = _families(letter_groups(text))
+    return max(families, key=lambda name: families[name]) if families else None
+
+
+def chinese_script(text: str) -> str:
+    """Hant or Hans: Traditional text is what converting to Simplified changes most (ties: Hans)."""
+    han = "".join(regex.findall(r"\p{Han}+", text))[:HAN_SAMPLE]
+    traditional = _changed(han, zhconv.convert(han, "zh-hans"))
+    simplified = _changed(han, zhconv.convert(han, "zh-hant"))
+    return "Hant" if traditional > simplified else "Hans"
+
+
+def _changed(text: str, converted: str) -> int:
+    if len(text) == len(converted):
+        return sum(a != b for a, b in zip(text, converted, strict=True))
+    return sum(c not in converted for c in set(text))
+
+
+def _strip_noise(text: str) -> str:
+    """URLs and e-mail addresses are letters without a language."""
+    return _NOISE_RE.sub(" ", text)
+
+
+def _families(groups: Counter[str]) -> Counter[str]:
+    """Merge Han and kana into one CJK family, which is how letters compete for a page."""
+    merged = Counter(groups)
+    merged["CJK"] = merged.pop("Han", 0) + merged.pop("Kana", 0)
+    return +merged
+
+
+def _identify(text: str, group: str, min_letters: int) -> tuple[str, float, str | None]:
+    """Language of the letters of one script family in `text`."""
+    if group == "CJK":
+        groups = letter_groups(text)
+        kana, han = groups["Kana"], groups["Han"]
+        if kana and kana >= KANA_SHARE_JA * (kana + han):
+            return "ja", 1.0, "Jpan"
+        return "zh", 1.0, None  # Hans/Hant is decided by the caller that needs it
+    if group in SCRIPT_LANGUAGE:
+        lang, script = SCRIPT_LANGUAGE[group]
+        return lang, 1.0, script
+    only = _only_group(text, group)
+    if sum(letter_groups(only).values()) < min_letters:
+        return UND
+    lang, probability = _langdetect(only)
+    return lang, probability, DETECTED_SCRIPTS.get(group)
+
+
+def _only_group(text: str, group: str) -> str:
+    """The text with letters of other script families blanked, so langdetect sees one script."""
+    if group == "Other":
+        return text
+
+    def keep(match: regex.Match[str]) -> str:
+        return match.group() if match.lastgroup == group else " "
+
+    return _GROUP_RE.sub(keep, text)
+
+
+def _langdetect(text: str) -> tuple[str, float]:
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return "und", 0.0
+    return LANGDETECT_CODES.get(best.lang, best.lang), best.prob
+
+
+def _block_language(text: str) -> str | None:
+    """A block's language when it carries enough signal, else None.
+
+    Script-decided letters count at any length; langdetect families only with 40+ letters.
+    Among the families that qualify, the one with most letters wins.
+    """
+    text = _strip_noise(text[:MAX_CHARS])
+    families = _families(letter_groups(text))
+    candidates = {
+        group: n
+        for group, n in families.items()
+        if group == "CJK" or group in SCRIPT_LANGUAGE or n >= MIN_DETECT_LETTERS
+    }
+    if not candidates:
+        return None
+    group = max(candidates, key=lambda name: candidates[name])
+    lang, _, _ = _identify(text, group, min_letters=MIN_DETECT_LETTERS)
+    return None if lang == "und" else lang
+
+
+_cached_block_language = functools.lru_cache(maxsize=8192)(_block_language)
+
+
+def _with_language(block: Block) -> Block:
+    if block.lang is not None:
+        return block
+    text = block.text
+    lang = (
+        _cached_block_language(text) if len(text) <= CACHED_BLOCK_CHARS else _block_language(text)
+    )
+    return dataclasses.replace(block, lang=lang) if lang else block
+
+
+def _letters_per_language(blocks: list[Block]) -> Counter[str]:
+    """Letters per language; blocks without one count for their nearest neighbour's."""
+    langs = _inherited([block.lang for block in blocks])
+    letters: Counter[str] = Counter()
+    for block, lang in zip(blocks, langs, strict=True):
+        if lang:
+            letters[lang] += sum(letter_groups(_strip_noise(block.text)).values())
+    return +letters
+
+
+def _inherited(langs: list[str | None]) -> list[str | None]:
+    """Fill gaps with the nearest known language (the earlier one on a tie)."""
+    before = _last_seen(langs)
+    after = _last_seen(langs[::-1])[::-1]
+    filled = []
+    for lang, (left, left_gap), (right, right_gap) in zip(langs, before, after, strict=True):
+        filled.append(lang or (left if left_gap <= right_gap else right))
+    return filled
+
+
+def _last_seen(langs: list[str | None]) -> list[tuple[str | None, float]]:
+    """For each position, the last known language so far and how far back it was."""
+    seen: list[tuple[str | None, float]] = []
+    last, at = None, -math.inf
+    for i, lang in enumerate(langs):
+        if lang:
+            last, at = lang, i
+        seen.append((last, i - at))
+    return seen
+
+
+def _page_check(content: list[Block], main: str) -> tuple[float, str | None]:
+    """langdetect's probability and the script of the page's main-language text.
+
+    One detection over the main language's blocks joined, not a per-block redo.
+    """
+    sample = "\n".join(block.text for block in content if block.lang == main)[:PAGE_SAMPLE]
+    group = LANGUAGE_GROUP.get(main, "Latin")
+    if main == "zh":
+        return 1.0, chinese_script(sample)
+    if main == "ja":
+        return 1.0, "Jpan"
+    if group in SCRIPT_LANGUAGE:
+        return 1.0, SCRIPT_LANGUAGE[group][1]
+    lang, probability = _langdetect(_only_group(_strip_noise(sample), group))
+    return (probability if lang == main else 0.5), DETECTED_SCRIPTS.get(group)
+
+
+__all__ = ["assign", "chinese_script", "detect", "letter_groups", "script_family", "script_share"]
