@@ -73,7 +73,8 @@ def test_stemmed_snippet_marks_the_inflected_word(engine):
     results = engine.search(SearchRequest(q="apologize"))
     assert titles(results) == {TITLES["004"]}
     marked = re.findall(r"<mark[^>]*>([^<]*)</mark>", results.hits[0].snippet)
-    assert "Apologizes" in marked and {"apologize", "apologized"} & set(marked)
+    assert len(marked) >= 2 and all(m.lower().startswith("apologi") for m in marked)
+    assert {"apologizes", "apologized"} & {m.lower() for m in marked}
 
 
 def test_phrases_negation_or_and_fields(engine):
