@@ -11,6 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
+SHARED = REPO.parent / "shared"  # read-only data beside the checkout (dev-data, seeds)
 SEED_000 = CORPUS / "000_1c7ac56f2435c2b8.txt"
 SEED_003 = CORPUS / "003_dcda678e6ac86837.txt"
 SEED_004 = CORPUS / "004_08b5d064b5d8f01e.txt"
