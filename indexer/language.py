@@ -2,9 +2,11 @@
 
 Scripts decide first (Han with kana is Japanese, Hangul Korean, Thai Thai, ...) because
 langdetect calls Traditional Chinese Korean and silently drops Latin letters when they are
-outnumbered (TRAPS.md). langdetect only ever sees the letters of one script family, and only
-for blocks long enough to carry signal; short blocks stay `lang=None` and inherit from their
-neighbours when the page is summed up.
+outnumbered (TRAPS.md). Statistics (langdetect's n-gram profiles, plus common words for short
+text: `langmodels`) only ever see the letters of one script family and choose among that
+script's languages, narrowed further by letters a language does not use (ы is not Ukrainian).
+Blocks are judged only when long enough to carry signal; short blocks stay `lang=None` and
+inherit from their neighbours when the page is summed up.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from collections import Counter
 
 import regex
 import zhconv
-from langdetect import DetectorFactory, LangDetectException, detect_langs
 
+from indexer import langmodels
 from indexer.model import Block, Page
 
-DetectorFactory.seed = 0  # langdetect is random unless seeded before its first use
-
-MAX_CHARS = 10_000  # langdetect reads no further; neither do we
-MIN_DETECT_LETTERS = 40  # a block needs this many letters before langdetect may judge it
+MAX_CHARS = 10_000  # text judged by `detect`
+DETECT_CHARS = 1_000  # of one script's letters: enough n-grams to decide, and a bound on cost
+MIN_DETECT_LETTERS = 40  # a block needs this many letters before statistics may judge it
 MIN_ANY_LETTERS = 3  # below this, `detect` does not guess at all
+SHORT_TEXT_LETTERS = 100  # below this, common words count alongside n-grams
+LATIN_WEIGHT = 0.5  # of a Latin letter against another script's when choosing a text's script
+NGRAM_WEIGHT = 0.46  # of the n-gram log-posterior against the words' log-frequencies
 KANA_SHARE_JA = 0.05  # kana among Han+kana letters that makes Han text Japanese
 HAN_SAMPLE = 2_000  # Han characters converted to tell Simplified from Traditional
 PAGE_SAMPLE = 2_000  # characters of a page's main-language text re-checked for its confidence
@@ -86,7 +90,7 @@ SCRIPT_LANGUAGE = {
     "Ethiopic": ("am", "Ethi"),
     "Tibetan": ("bo", "Tibt"),
 }
-# Scripts shared by many languages: langdetect decides, on that script's letters only.
+# Scripts shared by many languages: statistics decide, on that script's letters only.
 DETECTED_SCRIPTS = {
     "Latin": "Latn",
     "Cyrillic": "Cyrl",
@@ -94,13 +98,17 @@ DETECTED_SCRIPTS = {
     "Devanagari": "Deva",
     "Other": None,
 }
-LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
 # Which script family a language is written in; used to compare a block with its page.
 LANGUAGE_GROUP = {
     "zh": "CJK", "ja": "CJK", "ru": "Cyrillic", "uk": "Cyrillic", "bg": "Cyrillic",
     "mk": "Cyrillic", "sr": "Cyrillic", "ar": "Arabic", "fa": "Arabic", "ur": "Arabic",
     "hi": "Devanagari", "mr": "Devanagari", "ne": "Devanagari",
     **{lang: group for group, (lang, _) in SCRIPT_LANGUAGE.items()},
+}  # fmt: skip
+# Letters a language's alphabet lacks: one of them rules the language out.
+FOREIGN_LETTERS = {
+    "ru": "іїєґў", "uk": "ыэъёў", "bg": "ыэёіїєґў", "mk": "ыэъёіїєґў",
+    "ar": "پچژگٹڈڑںے", "fa": "ٹڈڑںے",
 }  # fmt: skip
 _NOISE_RE = regex.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -109,19 +117,23 @@ def detect(text: str) -> tuple[str, float, str | None]:
     """(ISO 639-1 code or "und", confidence 0..1, ISO 15924 script or None); never raises.
 
     The script family holding most letters wins; the confidence is that family's share of
-    the letters times langdetect's probability (1.0 when the script decides).
+    the letters times the statistics' probability (1.0 when the script decides), lowered
+    for text under 40 letters.
     """
     text = _strip_noise(text[:MAX_CHARS])
     families = _families(letter_groups(text))
     total = sum(families.values())
     if not total:
         return UND
-    group, letters = max(families.items(), key=lambda item: item[1])
+    group = _dominant(families)
+    letters = families[group]
     lang, probability, script = _identify(text, group, min_letters=MIN_ANY_LETTERS)
     if lang == "und":
         return UND
     if lang == "zh":
         script = chinese_script(text)
+    if group in DETECTED_SCRIPTS:  # statistics on a few letters are a guess, and say so
+        probability *= min(1.0, letters / MIN_DETECT_LETTERS)
     return lang, round(probability * letters / total, 4), script
 
 
@@ -204,6 +216,16 @@ def _families(groups: Counter[str]) -> Counter[str]:
     return +merged
 
 
+def _dominant(families: Counter[str] | dict[str, int]) -> str:
+    """The family whose letters carry most of the text, Latin letters counting half.
+
+    Latin words sit inside other scripts' text far more often than the reverse (names,
+    brands, "Share to Twitter"), and an alphabet spends more letters on a word than Hangul or
+    Han do: a Korean sentence quoting "Employee Representative Organization" is Korean.
+    """
+    return max(families, key=lambda name: families[name] * (LATIN_WEIGHT if name == "Latin" else 1))
+
+
 def _identify(text: str, group: str, min_letters: int) -> tuple[str, float, str | None]:
     """Language of the letters of one script family in `text`."""
     if group == "CJK":
@@ -215,15 +237,53 @@ def _identify(text: str, group: str, min_letters: int) -> tuple[str, float, str 
     if group in SCRIPT_LANGUAGE:
         lang, script = SCRIPT_LANGUAGE[group]
         return lang, 1.0, script
-    only = _only_group(text, group)
-    if sum(letter_groups(only).values()) < min_letters:
+    only = _only_group(text, group)[:DETECT_CHARS]
+    letters = sum(letter_groups(only).values())
+    if letters < min_letters:
         return UND
-    lang, probability = _langdetect(only)
+    lang, probability = _statistical(only, _candidates(only, group), letters)
     return lang, probability, DETECTED_SCRIPTS.get(group)
 
 
+def _statistical(text: str, candidates: set[str], letters: int) -> tuple[str, float]:
+    """The most probable candidate by n-grams, and for short text by common words too."""
+    scores = langmodels.ngram_scores(text)
+    if scores is None:
+        return "und", 0.0
+    posterior = langmodels.posteriors(scores, candidates)
+    if letters < SHORT_TEXT_LETTERS:
+        words = langmodels.word_scores(text, set(posterior))
+        combined = {
+            lang: NGRAM_WEIGHT * math.log(max(p, langmodels.MIN_POSTERIOR))
+            + math.log(10) * words[lang]
+            for lang, p in posterior.items()
+        }
+        posterior = langmodels.posteriors(combined)
+    if not posterior:
+        return "und", 0.0
+    lang = max(posterior, key=lambda name: posterior[name])
+    return lang, posterior[lang]
+
+
+@functools.cache
+def _script_languages(group: str) -> frozenset[str]:
+    """The languages the statistics know that are written in that script family."""
+    known = langmodels.languages()
+    if group == "Other":
+        return frozenset(known)
+    return frozenset(lang for lang in known if LANGUAGE_GROUP.get(lang, "Latin") == group)
+
+
+def _candidates(text: str, group: str) -> set[str]:
+    """The script's languages, less those whose alphabet lacks a letter of the text."""
+    candidates = set(_script_languages(group))
+    letters = set(text.lower())
+    narrowed = {lang for lang in candidates if not letters & set(FOREIGN_LETTERS.get(lang, ""))}
+    return narrowed or candidates
+
+
 def _only_group(text: str, group: str) -> str:
-    """The text with letters of other script families blanked, so langdetect sees one script."""
+    """The text with letters of other script families blanked, so statistics see one script."""
     if group == "Other":
         return text
 
@@ -233,18 +293,10 @@ def _only_group(text: str, group: str) -> str:
     return _GROUP_RE.sub(keep, text)
 
 
-def _langdetect(text: str) -> tuple[str, float]:
-    try:
-        best = detect_langs(text)[0]
-    except LangDetectException:
-        return "und", 0.0
-    return LANGDETECT_CODES.get(best.lang, best.lang), best.prob
-
-
 def _block_language(text: str) -> str | None:
     """A block's language when it carries enough signal, else None.
 
-    Script-decided letters count at any length; langdetect families only with 40+ letters.
+    Script-decided letters count at any length; statistical families only with 40+ letters.
     Among the families that qualify, the one with most letters wins.
     """
     text = _strip_noise(text[:MAX_CHARS])
@@ -256,7 +308,7 @@ def _block_language(text: str) -> str | None:
     }
     if not candidates:
         return None
-    group = max(candidates, key=lambda name: candidates[name])
+    group = _dominant(candidates)
     lang, _, _ = _identify(text, group, min_letters=MIN_DETECT_LETTERS)
     return None if lang == "und" else lang
 
@@ -306,9 +358,9 @@ def _last_seen(langs: list[str | None]) -> list[tuple[str | None, float]]:
 
 
 def _page_check(content: list[Block], main: str) -> tuple[float, str | None]:
-    """langdetect's probability and the script of the page's main-language text.
+    """The probability and the script of the page's main-language text.
 
-    One detection over the main language's blocks joined, not a per-block redo.
+    One scoring over the main language's blocks joined, not a per-block redo.
     """
     sample = "\n".join(block.text for block in content if block.lang == main)[:PAGE_SAMPLE]
     group = LANGUAGE_GROUP.get(main, "Latin")
@@ -318,8 +370,10 @@ def _page_check(content: list[Block], main: str) -> tuple[float, str | None]:
         return 1.0, "Jpan"
     if group in SCRIPT_LANGUAGE:
         return 1.0, SCRIPT_LANGUAGE[group][1]
-    lang, probability = _langdetect(_only_group(_strip_noise(sample), group))
-    return (probability if lang == main else 0.5), DETECTED_SCRIPTS.get(group)
+    only = _only_group(_strip_noise(sample), group)[:DETECT_CHARS]
+    scores = langmodels.ngram_scores(only)
+    probability = langmodels.posteriors(scores, _script_languages(group)) if scores else {}
+    return probability.get(main, 0.5), DETECTED_SCRIPTS.get(group)
 
 
 __all__ = ["assign", "chinese_script", "detect", "letter_groups", "script_family", "script_share"]

@@ -131,3 +131,52 @@ def test_pages_without_letters_are_und():
 def test_page_of_short_english_lines_is_still_english():
     page = assign(text_page("Buy fresh apples\nPears are on sale today\nOranges from Spain"))
     assert page.lang == "en"
+
+
+def test_cyrillic_is_narrowed_by_letters_the_alphabet_lacks():
+    assert detect("Це наш дім і їхній сад.")[0] == "uk"  # і, ї: not Russian
+    assert detect("Мы были в этом городе.")[0] == "ru"  # ы, э: not Ukrainian
+
+
+def test_arabic_script_is_narrowed_by_letters():
+    assert detect("پدر من دیروز به بازار رفت")[0] == "fa"  # پ: not Arabic
+    assert detect("پاکستان میں بہت سے لوگ اردو بولتے ہیں")[0] == "ur"  # ں, ے: not Persian
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("the house", "en"), ("das Haus", "de"), ("la maison", "fr"), ("de kinderen", "nl")],
+)
+def test_two_common_words_are_enough(text, lang):
+    """Short text: common-word frequencies decide where n-grams are too few."""
+    assert detect(text)[0] == lang
+
+
+def test_short_text_is_a_guess_with_low_confidence():
+    lang, confidence, _ = detect("the house")
+    assert lang == "en" and confidence < 0.5
+    assert detect("ok")[0] == "und"  # fewer than 3 letters: no guess at all
+
+
+@pytest.mark.parametrize("text", ["|||", "123 456", "$$$ %%% ###", "—", "https://a.example/b?c=d"])
+def test_featureless_text_is_und(text):
+    assert detect(text) == ("und", 0.0, None)
+
+
+def test_latin_words_inside_another_script_do_not_decide():
+    korean = (
+        "르노삼성 부산공장은 사원대표위원회(ERO·Employee Representative Organization)가 "
+        "타사의 노조 역할을 대신한다."
+    )
+    assert detect(korean)[0] == "ko"
+
+
+def test_statistics_are_deterministic_and_cheap():
+    import time
+
+    text = ENGLISH * 5
+    detect(text)
+    started = time.perf_counter()
+    results = {detect(text) for _ in range(20)}
+    assert len(results) == 1
+    assert (time.perf_counter() - started) / 20 < 0.005
