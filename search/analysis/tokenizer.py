@@ -3,8 +3,8 @@
 Follows the protocol of `whoosh.analysis.RegexTokenizer`: one Token object reused for every
 word, `positions`/`chars`/`keeporiginal`/`start_pos`/`start_char` honoured, and with
 `tokenize=False` the whole value is one token. Positions count words (a jieba word or a
-bigram is one position), so phrase queries work; character offsets point into the text as
-given, before NFKC, because highlighting slices that text.
+bigram is one position, and a Chinese sub-word shares its word's), so phrase queries work;
+character offsets point into the text as given, before NFKC, because highlighting slices it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from whoosh.analysis import Token, Tokenizer
 from search.analysis.normalize import nfkc_with_offsets
 from search.analysis.scripts import script_of
 from search.analysis.segment import segment
+from search.analysis.simplify import simplify
 
 
 class ScriptTokenizer(Tokenizer):
     """Script-aware tokenizer; `han_bigrams` selects Japanese handling of Han characters.
 
     Each token carries `script` (see `scripts.py`) for the filters after it. `mode` ("index"
-    or "query", passed by Whoosh) reaches the segmenters; today both modes give the same words.
+    or "query", passed by Whoosh) reaches the segmenters: at index time long Chinese words
+    are followed by their dictionary sub-words, at the same position.
     """
 
     def __init__(self, han_bigrams: bool = False):
@@ -50,13 +52,15 @@ class ScriptTokenizer(Tokenizer):
         assert isinstance(value, str), f"{value!r} is not a str"
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            yield _whole(t, value, start_pos, start_char)
+            yield _whole(t, value, start_pos, start_char, fold_han=not self.han_bigrams)
             return
 
         text, offsets = nfkc_with_offsets(value)
         if not (chars or keeporiginal):
             offsets = None  # indexing asks for positions only: skip the offset mapping
-        for pos, (script, word, start, end) in enumerate(segment(text, self.han_bigrams, mode)):
+        pos = start_pos - 1
+        for script, word, start, end, increment in segment(text, self.han_bigrams, mode):
+            pos += increment
             t.text = word
             t.script = script
             t.boost = 1.0
@@ -66,16 +70,18 @@ class ScriptTokenizer(Tokenizer):
             if keeporiginal:
                 t.original = value[start:end]
             if positions:
-                t.pos = start_pos + pos
+                t.pos = pos
             if chars:
                 t.startchar = start_char + start
                 t.endchar = start_char + end
             yield t
 
 
-def _whole(t: Token, value: str, start_pos: int, start_char: int) -> Token:
+def _whole(t: Token, value: str, start_pos: int, start_char: int, fold_han: bool) -> Token:
     """The whole value as one token (Whoosh asks for this for prefix and range queries)."""
     text, _ = nfkc_with_offsets(value)
+    if fold_han:
+        text = simplify(text)
     t.text = t.original = text
     t.script = script_of(text)
     t.boost = 1.0

@@ -33,6 +33,17 @@ def tokens(family: str, text: str) -> list[tuple[str, int, int, int]]:
     ]
 
 
+def tokens_in_mode(family: str, text: str, mode: str) -> list[tuple[str, int, int, int]]:
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in analyzer_for(family)(text, positions=True, chars=True, mode=mode)
+    ]
+
+
+def terms_in_mode(family: str, text: str, mode: str) -> list[str]:
+    return [t.text for t in analyzer_for(family)(text, mode=mode)]
+
+
 def surfaces(family: str, text: str) -> list[str]:
     """The original characters each token covers."""
     return [text[start:end] for _, _, start, end in tokens(family, text)]
@@ -51,6 +62,20 @@ def test_english_inflections_stem_to_one_term():
 
 def test_english_stemmer_is_porter2_not_porter():
     assert terms("en", "Running") == ["run"]
+
+
+@pytest.mark.parametrize(
+    ("family", "inflections", "stem"),
+    [
+        ("en", "connection connected connecting", "connect"),
+        ("de", "Häuser Haus Hauses", "haus"),
+        ("fr", "nationalité nationalités", "nationalit"),
+        ("ru", "книга книги книгой", "книг"),
+        ("es", "canciones canción", "cancion"),
+    ],
+)
+def test_each_language_stems_its_own_inflections(family, inflections, stem):
+    assert set(terms(family, inflections)) == {stem}
 
 
 @pytest.mark.parametrize("text", ["Japan's", "Japan’s"])
@@ -144,6 +169,71 @@ def test_latin_words_in_a_chinese_page_are_lowercased_and_folded_not_stemmed():
     ]
 
 
+def test_long_chinese_words_index_their_dictionary_sub_words_at_the_same_position():
+    text = "中国农业发展银行"
+    assert tokens_in_mode("zh", text, "index") == [
+        ("中国", 0, 0, 2),
+        ("农业发展银行", 1, 2, 8),
+        ("农业", 1, 2, 4),
+        ("发展", 1, 4, 6),
+        ("银行", 1, 6, 8),
+    ]
+    assert terms_in_mode("zh", "软件安装简单方便", "index") == [
+        "软件",
+        "安装简单",
+        "安装",
+        "简单",
+        "方便",
+    ]
+
+
+def test_sub_words_are_dictionary_words_up_to_the_longest_query_word():
+    # 人民共和国 is one query word (5 characters); 华人 is in the dictionary, 民共 is not.
+    subwords = terms_in_mode("zh", "中华人民共和国", "index")[1:]
+    assert {"中华", "人民", "共和国", "人民共和国", "华人"} <= set(subwords)
+    assert "民共" not in subwords and "中华人民共和国" not in subwords
+
+
+def test_queries_analyse_whole_words_only():
+    # jieba's search mode at query time would AND six sub-words (TRAPS.md).
+    assert terms_in_mode("zh", "中华人民共和国", "query") == ["中华人民共和国"]
+    assert terms_in_mode("zh", "安装简单", "query") == ["安装简单"]
+    assert terms("zh", "中华人民共和国") == ["中华人民共和国"]  # Whoosh's default mode too
+
+
+def test_modes_differ_only_by_chinese_sub_words():
+    text = "中华人民共和国 abductions 東京都に行く 한국어"
+    for family in ("en", "zh", "ko"):
+        index = tokens_in_mode(family, text, "index")
+        query = tokens_in_mode(family, text, "query")
+        assert [t for t in index if t in query] == query
+        words = {pos: (start, end) for _, pos, start, end in query}
+        for _, pos, start, end in (t for t in index if t not in query):
+            assert words[pos][0] <= start < end <= words[pos][1]  # inside its word
+    assert tokens_in_mode("ja", text, "index") == tokens_in_mode("ja", text, "query")
+
+
+def test_traditional_and_simplified_fold_to_one_form():
+    assert terms("zh", "朝鮮") == terms("zh", "朝鲜") == ["朝鲜"]
+    assert terms("zh", "我們聯繫了銀行") == terms("zh", "我们联系了银行")
+    assert terms("en", "聯繫我們") == terms("en", "联系我们")
+
+
+def test_folding_comes_before_jieba_so_traditional_segments_like_simplified():
+    # jieba alone reads 東京都 as 東 / 京都 (Kyoto); folded, it is one word, 东京都.
+    assert terms("zh", "東京都") == terms("zh", "东京都") == ["东京都"]
+
+
+def test_folded_tokens_keep_offsets_into_the_traditional_text():
+    text = "歡迎訪問朝鮮半島"
+    assert surfaces("zh", text) == ["歡迎", "訪問", "朝鮮半島"]
+
+
+def test_japanese_kanji_are_bigrammed_not_segmented_or_folded():
+    assert terms("ja", "東京都庁") == ["東京", "京都", "都庁"]
+    assert terms("zh", "東京都庁") == ["东京都", "庁"]
+
+
 def test_han_query_is_segmented_per_family():
     assert terms("zh", "北京大学生") == ["北京", "大学生"]
     assert terms("ja", "北京大学生") == ["北京", "京大", "大学", "学生"]
@@ -229,16 +319,6 @@ def test_untokenized_value_is_one_normalised_token():
     assert [t.text for t in analyzer("Abductions ＡＢ", tokenize=False)] == ["abductions ab"]
 
 
-def test_index_and_query_modes_agree_for_now():
-    text = "中华人民共和国 abductions 東京都"
-    for family in ("en", "zh", "ja"):
-        analyzer = analyzer_for(family)
-        assert [t.text for t in analyzer(text, mode="index")] == [
-            t.text for t in analyzer(text, mode="query")
-        ]
-    assert terms("zh", "中华人民共和国") == ["中华人民共和国"]
-
-
 # --- Families ---------------------------------------------------------------------------------
 
 
@@ -289,7 +369,12 @@ DOCS = [
     ("en2", "body_en", "The cat sat in a box."),
     ("zh1", "body_zh", "中国农业发展银行支持联系我们"),
     ("zh2", "body_zh", "我们联系了银行"),
+    ("zh3", "body_zh", "这个软件安装简单方便"),
+    ("zh4", "body_zh", "朝鮮半島的歷史"),  # Traditional
+    ("zh5", "body_zh", "朝鲜战争"),  # Simplified
+    ("zh6", "body_zh", "我們住在東京都"),  # Traditional
     ("ja1", "body_ja", "来週、東京都に行く予定です。"),
+    ("ja2", "body_ja", "京都大学"),
 ]
 
 
@@ -346,9 +431,38 @@ def test_chinese_phrase_of_adjacent_words_matches(ix):
     assert hits(ix, "body_zh", "联系 我们") == {"zh1", "zh2"}
 
 
+def test_a_word_inside_a_longer_chinese_word_is_found(ix):
+    # meilisearch#2499: 简单 inside 安装简单; 农业 inside 农业发展银行.
+    assert hits(ix, "body_zh", "简单") == {"zh3"}
+    assert hits(ix, "body_zh", "农业") == {"zh1"}
+    assert hits(ix, "body_zh", "发展") == {"zh1"}
+
+
+def test_whole_long_words_are_still_one_term(ix):
+    assert hits(ix, "body_zh", "安装简单") == {"zh3"}
+    assert hits(ix, "body_zh", "农业发展银行") == {"zh1"}
+
+
+def test_chinese_phrase_of_two_whole_words_across_a_word_with_sub_words(ix):
+    # Sub-words share their word's position, so the words after it keep theirs.
+    assert hits(ix, "body_zh", '"农业发展银行支持"') == {"zh1"}
+    assert hits(ix, "body_zh", '"中国 农业发展银行"') == {"zh1"}
+    assert hits(ix, "body_zh", '"支持 中国"') == set()
+
+
+def test_traditional_and_simplified_find_each_other(ix):
+    assert hits(ix, "body_zh", "朝鲜") == {"zh4", "zh5"}
+    assert hits(ix, "body_zh", "朝鮮") == {"zh4", "zh5"}
+    assert hits(ix, "body_zh", '"朝鮮半島"') == {"zh4"}
+    assert hits(ix, "body_zh", "东京都") == {"zh6"}
+    assert hits(ix, "body_zh", "東京都") == {"zh6"}
+    assert hits(ix, "body_zh", "京都") == {"zh6"}  # a sub-word of 东京都, like 农业
+
+
 def test_japanese_substring_matches_through_bigrams(ix):
     assert hits(ix, "body_ja", '"東京都"') == {"ja1"}
-    assert hits(ix, "body_ja", '"京都"') == {"ja1"}
+    assert hits(ix, "body_ja", '"京都"') == {"ja1", "ja2"}
+    assert hits(ix, "body_ja", '"京都大学"') == {"ja2"}
 
 
 def marked(family: str, text: str, query: str) -> list[str]:
