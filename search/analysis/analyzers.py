@@ -5,9 +5,9 @@ the same way, and stop words are never removed (phrases such as "in the" must ma
 
     ScriptTokenizer | LowercaseFilter | ApostropheFilter | FoldFilter | ScriptStemFilter
 
-Han text is segmented by jieba in every family but ja, which bigrams it with the Kana around
-it; Kana and Hangul are always bigrammed. Accents are folded before stemming, so that "cafe"
-typed without an accent meets "café" in the index.
+Han text is folded to Simplified and segmented by jieba in every family but ja, which
+bigrams it, unfolded, with the Kana around it; Kana and Hangul are always bigrammed. Accents
+are folded before stemming, so that "cafe" typed without an accent meets "café" in the index.
 """
 
 from __future__ import annotations

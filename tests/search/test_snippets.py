@@ -128,6 +128,27 @@ def test_full_width_latin_is_marked():
     assert_offsets_agree(result, body)
 
 
+@pytest.mark.parametrize(
+    ("family", "body", "query", "marked"),
+    [
+        ("de", "Wir wohnen in der Hauptstraße. Die Straßen sind breit.", "strasse", ["Straßen"]),
+        ("fr", "Le café est ouvert. Nous aimons les cafés.", "cafe", ["café", "cafés"]),
+        ("ru", "Мы читали книги. Новая книга.", "книга", ["книги", "книга"]),
+        ("ar", "زرت المكتبات والكتاب في المدينة.", "مكتبة", ["المكتبات", "والكتاب"]),
+    ],
+)
+def test_stemmed_and_folded_words_are_marked_in_every_language(family, body, query, marked):
+    result = make(family, body, query)
+    assert marks(result) == marked
+    assert_offsets_agree(result, body)
+
+
+def test_spellings_a_probe_cannot_foresee_are_still_marked_in_the_shown_text():
+    # ﬁ is NFKC fi and porter2 makes dying "die": no probe finds them, the opening shows them.
+    body = "The ﬁnal report. It was dying down."
+    assert marks(make("en", body, "final dying")) == ["ﬁnal", "dying"]
+
+
 def test_offsets_count_code_points_after_astral_characters():
     body = "🙂🙂 Megumi Yokota disappeared."
     result = make("en", body, "yokota")
