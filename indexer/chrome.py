@@ -77,7 +77,9 @@ STOP_ZH = _wordlist(
     中 有 却 才 更 最 再 如 即 则 该 此 这样 那样 这种 只 当 由 使 因 曾
     """
 )
+# Block.tag is the element or its chrome context, then structural flags (see indexer.html).
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
+LIST_TAGS = frozenset({"li", "dt", "dd", "option", "td", "th"})
 
 _HAN = regex.compile(r"\p{Han}")
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")
@@ -106,7 +108,9 @@ _SEPARATOR = regex.compile(r"\s{2,}|\s*[|｜丨·•»›>]\s*|(?<=\p{Han})\s+(?
 _TERMINAL = regex.compile(r"[.!?。！？…]+[\"'”’」』)）\]]*$")
 _CLAUSE = regex.compile(r"[，、；。！？]|[,;.!?](?=\s|$)")
 
-# Features missing here ("length", "words") weigh nothing yet; they are kept for fitting.
+# Features missing here ("length", "words") weigh nothing yet. Text weights are hand-set on the
+# seeds; markup weights were chosen on the dev pages' figures (bench/extraction.py): structure,
+# where a page has it, outweighs any one text feature.
 WEIGHTS: dict[str, float] = {
     "bias": 1.0,
     "log_words": -0.35,  # longer blocks lean content
@@ -123,8 +127,12 @@ WEIGHTS: dict[str, float] = {
     "no_letters": 1.0,
     "foreign_lang": 1.0,  # the block's language is not the page's
     "page_script": -0.5,  # share of letters in the page language's script
-    "link_density": 2.5,
-    "chrome_tag": 2.0,
+    "link_density": 4.0,
+    "chrome_tag": 4.0,  # nav, header, footer, aside, menu
+    "named_chrome": 4.0,  # a class or id names chrome (indexer.html)
+    "outside_main": 4.0,  # outside the main-content container
+    "paragraph": -2.0,  # a <p>
+    "list_item": 0.5,  # li, dt, dd, td, ...
     "edge": 0.5,  # 1 for the first/last block, 1/2 for the next, ...
 }
 MARGIN = 0.5  # scores closer to 0 than this are decided by the neighbours
@@ -184,11 +192,16 @@ def _context_features(page: Page, i: int) -> dict[str, float]:
     block = page.blocks[i]
     share = language.script_share(block.text, page.lang)
     last = len(page.blocks) - 1
+    element, *flags = block.tag.split() or ["line"]
     return {
         "foreign_lang": _foreign(block, page),
         "page_script": share if share is not None else 0.0,
         "link_density": block.link_density,
-        "chrome_tag": 1.0 if block.tag in CHROME_TAGS else 0.0,
+        "chrome_tag": 1.0 if element in CHROME_TAGS else 0.0,
+        "named_chrome": 1.0 if "named" in flags else 0.0,
+        "outside_main": 1.0 if "outside" in flags else 0.0,
+        "paragraph": 1.0 if element == "p" else 0.0,
+        "list_item": 1.0 if element in LIST_TAGS else 0.0,
         "edge": 1 / (1 + min(i, last - i)),
     }
 
@@ -266,12 +279,13 @@ def _nearest_strong(
 
 
 def _is_prose(block: Block, f: dict[str, float]) -> bool:
-    """A long block with sentence structure is an article's, even with a chrome word in it."""
+    """A long block with sentence structure is an article's, even with a chrome word in it,
+    unless the page's structure puts it elsewhere (comments, teasers of related articles)."""
     return (
         f["words"] >= PROSE_WORDS
         and f["stop_ratio"] >= PROSE_STOP_RATIO
         and (f["terminal_punct"] or f["clause_punct"] >= 1)
-        and block.tag not in CHROME_TAGS
+        and not (f["chrome_tag"] or f["named_chrome"] or f["outside_main"])
         and block.link_density < 0.5
     )
 
