@@ -16,6 +16,7 @@ import regex
 
 from indexer import language
 from indexer.model import Block, Page
+from indexer.templates import line_hash
 from search.analysis.jieba_setup import tokenizer
 
 FEATURE_CHARS = 2_000  # vocabulary and stop words are judged on the start of long blocks
@@ -213,9 +214,11 @@ def score(f: dict[str, float]) -> float:
     )
 
 
-def remove(page: Page) -> Page:
+def remove(page: Page, template_lines: frozenset[int] = frozenset()) -> Page:
     """Score every block, smooth along the page, and mark chrome blocks.
 
+    `template_lines` are the hashes of lines learned to repeat across the page's source
+    (indexer.templates); such a line is chrome whatever its score.
     A page is never emptied: when every block looks like chrome, none is marked, since a
     noisy document can still be found and an empty one cannot.
     """
@@ -223,7 +226,9 @@ def remove(page: Page) -> Page:
     scores = [score(f) for f in feats]
     smoothed = _smooth(scores, [language.script_family(block.text) for block in page.blocks])
     chrome = [
-        c and not _is_prose(b, f) for b, f, c in zip(page.blocks, feats, smoothed, strict=True)
+        (c and not _is_prose(b, f))
+        or (bool(template_lines) and line_hash(b.text) in template_lines)
+        for b, f, c in zip(page.blocks, feats, smoothed, strict=True)
     ]
     if all(chrome):
         chrome = [False] * len(chrome)

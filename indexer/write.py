@@ -18,7 +18,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from indexer.model import Document, Failure
+from indexer import templates
+from indexer.decode import DecodeError, decode
+from indexer.model import Document, Failure, RawRecord
 from indexer.pipeline import process
 from indexer.read import CorpusFile, list_files, read_file
 from search.schema import build_schema, text_fields_for
@@ -112,7 +114,8 @@ def build(roots: Iterable[Path], index_dir: Path, progress: bool = False) -> Bui
                 changed.append(file)
                 if fingerprint is not None:  # its records are replaced wholesale
                     writer.delete_by_term("file", str(file.path))
-            for doc in _documents(changed, report, progress):
+            learned = _template_lines(files) if changed else {}
+            for doc in _documents(changed, report, progress, learned):
                 writer.add_document(**fields_of(doc))
                 report.indexed += 1
             listed = {str(file.path) for file in files}
@@ -129,12 +132,38 @@ def build(roots: Iterable[Path], index_dir: Path, progress: bool = False) -> Bui
     return report
 
 
-def _documents(files: list[CorpusFile], report: BuildReport, progress: bool) -> Iterator[Document]:
+def _template_lines(files: list[CorpusFile]) -> dict[str, frozenset[int]]:
+    """First pass, decode only: the lines repeated across each source's pages (templates)."""
+    counts = templates.Counts()
+    for file in files:
+        for item in read_file(file):
+            if isinstance(item, Failure):
+                continue
+            try:
+                page = decode(item)
+            except DecodeError:
+                continue
+            counts.add(_source(item), (block.text for block in page.blocks))
+    return counts.learned()
+
+
+def _source(raw: RawRecord) -> str:
+    return templates.source_key(raw.url, raw.root, raw.relpath)
+
+
+def _documents(
+    files: list[CorpusFile],
+    report: BuildReport,
+    progress: bool,
+    learned: dict[str, frozenset[int]],
+) -> Iterator[Document]:
     from tqdm import tqdm
 
     for file in tqdm(files, desc="indexing", unit="file", disable=not progress):
         for item in read_file(file):
             result = item if isinstance(item, Failure) else process(item)
+            if isinstance(result, Document) and not isinstance(item, Failure):
+                result = templates.apply(result, learned.get(_source(item), frozenset()))
             if isinstance(result, Failure):
                 report.failed.append(result)
             elif not (result.body or result.title):

@@ -1,0 +1,87 @@
+"""Template lines learned across a source: a line on many pages of one site is its chrome.
+
+As C4 and CCNet do across a crawl: lines are normalised (lower case, digits -> 0, spaces
+collapsed) and hashed, and a first streaming pass counts, per source (the URL's host, else
+the file's folder), on how many distinct pages each line occurs. A line is template when it
+occurs on at least MIN_PAGES pages and MIN_SHARE of the source's pages. Pages count once per
+distinct body, so two syndicated copies of one article never make its sentences template,
+and a source of one or two pages never has any. Only hashes are kept, never the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from indexer.model import Document
+
+MIN_PAGES = 3
+MIN_SHARE = 0.3  # of the source's distinct pages
+TITLE_CHARS = 80  # a title taken from a template line is replaced by the body's first line
+
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(line: str) -> str:
+    return _SPACES.sub(" ", _DIGITS.sub("0", line.lower())).strip()
+
+
+def line_hash(line: str) -> int:
+    """A stable 64-bit hash of the normalised line (Python's hash() changes per process)."""
+    digest = hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def source_key(url: str | None, root: str, relpath: str) -> str:
+    """The URL's host, else the folder the file sits in under its root."""
+    host = urlsplit(url.strip()).hostname if url else None
+    if host:
+        return host.lower().removeprefix("www.")
+    return f"{root}/{posixpath.dirname(relpath)}"
+
+
+@dataclass
+class Counts:
+    """Per source: distinct pages seen, and on how many of them each line hash occurs."""
+
+    pages: Counter[str] = field(default_factory=Counter)
+    lines: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    _bodies: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, source: str, lines: Iterable[str]) -> None:
+        hashes = [line_hash(line) for line in lines if line.strip()]
+        body = hash(tuple(hashes))
+        if not hashes or body in self._bodies[source]:
+            return  # an exact copy (a syndicated article, a re-crawl) is the same page
+        self._bodies[source].add(body)
+        self.pages[source] += 1
+        self.lines[source].update(set(hashes))
+
+    def learned(self) -> dict[str, frozenset[int]]:
+        """source -> hashes of its template lines (sources without any are left out)."""
+        result = {}
+        for source, counts in self.lines.items():
+            needed = max(MIN_PAGES, MIN_SHARE * self.pages[source])
+            found = frozenset(h for h, n in counts.items() if n >= needed)
+            if found:
+                result[source] = found
+        return result
+
+
+def apply(doc: Document, template_lines: frozenset[int]) -> Document:
+    """Move the body's template lines to the document's chrome; never empty the body."""
+    if not template_lines:
+        return doc
+    lines = doc.body.split("\n")
+    kept = [line for line in lines if line_hash(line) not in template_lines]
+    if len(kept) == len(lines) or not kept:
+        return doc
+    removed = tuple(line for line in lines if line_hash(line) in template_lines)
+    title = doc.title if doc.title not in removed else kept[0][:TITLE_CHARS]
+    return replace(doc, title=title, body="\n".join(kept), chrome=doc.chrome + removed)
