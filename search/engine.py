@@ -12,7 +12,7 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search.analysis import FAMILIES, family_for
-from search.query import Compiled, compile_query, describe, parse
+from search.query import Compiled, compile_query
 from search.results import Facet, FacetValue, Hit, Results, SearchRequest
 from search.schema import FACET_FIELDS, body_field, title_field
 from search.snippets import snippet
@@ -55,10 +55,9 @@ class Engine:
     def search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
-        node = parse(request.q)
-        compiled = compile_query(node, searcher.schema, self.families(searcher))
+        compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
         limit = request.page * request.per_page
-        sortedby = _sort(request, node is None)
+        sortedby = _sort(request, not request.q.strip())
         results = searcher.search(
             compiled.query,
             filter=_filter(request),
@@ -76,11 +75,12 @@ class Engine:
         )
         return Results(
             request=request,
-            parsed_query=describe(node),
+            parsed_query=compiled.reading,
             total=len(results),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=hits,
             facets=facets,
+            notes=compiled.notes,
         )
 
     def document(self, doc_id: str) -> dict | None:

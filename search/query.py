@@ -1,35 +1,56 @@
-"""The query language: parse what the user typed, then compile it per language field.
+"""The query language: read what the user typed, then compile it per language field.
 
 Hand-written rather than Whoosh's QueryParser because one user field (`title:`, or
 no field at all) must expand to every per-language field with that field's own
 analyzer, and because Whoosh silently re-reads unknown fields and stray operators
 in ways the user cannot see. Here the reading is lenient (unbalanced quotes and
-parentheses are closed, unknown `field:` prefixes are read as words) and always
-reported back as `parsed_query`.
+parentheses are closed, unknown `field:` prefixes and symbol-only words are dropped)
+and always reported back: `parsed_query` is the query as searched, and `notes` say
+what was changed or cut short on the way.
 
-Syntax: words are ANDed; "quoted phrases"; `-word` or `NOT word`; `a OR b` (binds
-tighter than the implicit AND, as in web search engines); parentheses;
-`title:`, `source:`, `lang:`, `year:` prefixes on a word, phrase or group.
+Syntax: words are ANDed; "quoted phrases" (also “…” and 「…」); `-word` or `NOT word`;
+`a OR b` (binds tighter than the implicit AND, as in web search engines); parentheses;
+`title:`, `source:`, `lang:`, `year:` prefixes on a word, phrase or group; `prefix*`
+(at least MIN_PREFIX letters, or one CJK character); `word~` (fuzzy: 1 edit for 3-5
+letters, 2 from 6, or `word~1` explicitly).
+
+Prefix and fuzzy words expand to at most MAX_EXPANSIONS index terms per field, the
+most frequent (prefix) or the nearest, then most frequent (fuzzy) ones: Whoosh's own
+Prefix and FuzzyTerm queries OR together every matching term, which takes seconds on
+a large index. A prefix is lowercased and folded but not stemmed (the stem of a
+prefix is not a prefix of the stems); a fuzzy word is compared both as typed and as
+stemmed, since the index holds stems.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import regex
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.reading import IndexReader
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.schema import body_field, title_field
 
 MAX_QUERY_CHARS = 2_000
 MAX_QUERY_TERMS = 64
+MIN_PREFIX = 3
+MAX_EXPANSIONS = 64  # index terms a prefix or fuzzy word stands for, per field
+MAX_EXPANDED_WORDS = 8  # prefix and fuzzy words per query; later ones are exact words
+MAX_FUZZY_EDITS = 2
 KEYWORD_FIELDS = ("source", "lang", "year")
 # Families analysed into character bigrams: a word's bigrams must be adjacent to mean
 # the word (as Lucene's CJK analysis does), so a multi-token word becomes a phrase there.
 BIGRAM_FAMILIES = ("ja", "ko")
 FIELDS = ("title", *KEYWORD_FIELDS)
+
+_CJK = regex.compile(r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]")
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 
 
 class QueryError(ValueError):
@@ -41,6 +62,8 @@ class Word:
     text: str
     field: str | None = None
     phrase: bool = False
+    prefix: bool = False  # `text*`
+    fuzzy: int = 0  # `text~`: the most edits a match may be away
 
 
 @dataclass(frozen=True)
@@ -60,38 +83,69 @@ class Or:
 
 Node = Word | Not | And | Or
 
+
+@dataclass(frozen=True)
+class Reading:
+    """The syntax tree of a query, and what the lenient reading changed."""
+
+    node: Node | None
+    notes: tuple[str, ...] = ()
+
+
 _TOKENS = re.compile(
     r"""(?P<space>\s+)
-      | (?P<open>\()
-      | (?P<close>\))
-      | (?P<minus>-(?=[^\s)]))
-      | (?P<field>[A-Za-z]+):(?=[^\s)])
-      | (?P<phrase>"[^"]*"?)
-      | (?P<word>[^\s()"]+)""",
+      | (?P<open>[(（])
+      | (?P<close>[)）])
+      | (?P<minus>-(?=[^\s)）]))
+      | (?P<field>[A-Za-z]+):(?=[^\s)）/])
+      | (?P<phrase>"[^"]*"?|“[^”]*”?|「[^」]*」?|『[^』]*』?)
+      | (?P<word>[^\s()（）"“”「」『』]+)""",
     re.VERBOSE,
 )
+_FUZZY = re.compile(r"(?P<text>.*[^~])~(?P<edits>\d)?")
 
 
-def parse(text: str) -> Node | None:
-    """The query's syntax tree, or None for an empty query (which lists every document)."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is longer than {MAX_QUERY_CHARS} characters.")
-    tokens = [
-        (m.lastgroup, m.group(m.lastgroup))
+@dataclass(frozen=True)
+class Token:
+    kind: str  # open, close, minus, field, phrase or word
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """The query's tokens with their character spans (did-you-mean rewrites words in place)."""
+    return [
+        Token(m.lastgroup, m.group(), m.start(), m.end())
         for m in _TOKENS.finditer(text)
         if m.lastgroup != "space"
     ]
-    if sum(kind in ("word", "phrase") for kind, _ in tokens) > MAX_QUERY_TERMS:
+
+
+def read(text: str) -> Reading:
+    """The query's syntax tree (None for an empty query) and notes on how it was read."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is longer than {MAX_QUERY_CHARS} characters.")
+    tokens = tokenize(text)
+    if sum(t.kind in ("word", "phrase") for t in tokens) > MAX_QUERY_TERMS:
         raise QueryError(f"The query has more than {MAX_QUERY_TERMS} words.")
-    return _Parser(tokens).parse()
+    parser = _Parser(tokens)
+    node = parser.parse()
+    return Reading(node, tuple(dict.fromkeys(parser.notes)))
+
+
+def parse(text: str) -> Node | None:
+    """The query's syntax tree, or None when nothing in it can be read as a word."""
+    return read(text).node
 
 
 class _Parser:
     """Recursive descent over the tokens; never fails, only reads leniently."""
 
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.notes: list[str] = []
 
     def parse(self) -> Node | None:
         nodes = []
@@ -99,17 +153,25 @@ class _Parser:
             node = self._and()
             if node is not None:
                 nodes.append(node)
-            if self._peek() == ("close", ")"):  # a stray ")" at the top level is ignored
+            if self._kind() == "close":  # a stray ")" at the top level is ignored
                 self.i += 1
         return _join(And, nodes)
 
-    def _peek(self) -> tuple[str, str] | None:
+    def _peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def _kind(self) -> str | None:
+        token = self._peek()
+        return token.kind if token else None
+
+    def _is(self, operator: str) -> bool:
+        token = self._peek()
+        return token is not None and token.kind == "word" and token.text == operator
 
     def _and(self) -> Node | None:
         nodes = []
-        while (token := self._peek()) is not None and token[0] != "close":
-            if token == ("word", "AND"):
+        while self._kind() not in (None, "close"):
+            if self._is("AND"):
                 self.i += 1
                 continue
             node = self._or()
@@ -119,43 +181,84 @@ class _Parser:
 
     def _or(self) -> Node | None:
         nodes = [self._unary()]
-        while self._peek() == ("word", "OR"):
+        while self._is("OR"):
             self.i += 1
             nodes.append(self._unary())
         return _join(Or, [n for n in nodes if n is not None])
 
     def _unary(self) -> Node | None:
-        token = self._peek()
-        if token is None or token[0] == "close":
+        if self._kind() in (None, "close"):
             return None
-        if token[0] == "minus" or token == ("word", "NOT"):
+        if self._kind() == "minus" or self._is("NOT"):
             self.i += 1
             node = self._unary()
             return Not(node) if node is not None else None
-        if token in (("word", "OR"), ("word", "AND")):  # an operator with nothing before it
+        if self._is("OR") or self._is("AND"):  # an operator with nothing before it
             self.i += 1
             return None
         return self._primary(None)
 
     def _primary(self, field_name: str | None) -> Node | None:
-        kind, value = self.tokens[self.i]
+        token = self.tokens[self.i]
         self.i += 1
-        if kind == "field":
-            name = value.lower()
-            if name in FIELDS:
-                return self._primary(name) if self._peek() else None
-            return Word(f"{value}:", field_name)  # unknown field: read as a word
-        if kind == "open":
+        if token.kind == "field":
+            name = token.text[:-1].lower()
+            if name not in FIELDS:
+                self.notes.append(
+                    f'Unknown field "{token.text}" ignored; the fields are '
+                    + ", ".join(f"{f}:" for f in FIELDS)
+                    + "."
+                )
+                name = field_name
+            return self._primary(name) if self._peek() else None
+        if token.kind == "open":
             node = self._and()
             if self._peek() is not None:
                 self.i += 1  # the matching ")"; a missing one is implied at the end
             return _with_field(node, field_name) if field_name else node
-        if kind == "phrase":
-            inner = value[1:-1] if len(value) > 1 and value.endswith('"') else value[1:]
+        if token.kind == "phrase":
+            closer = _QUOTES[token.text[0]]
+            inner = token.text[1:-1] if token.text[1:].endswith(closer) else token.text[1:]
             return Word(inner, field_name, phrase=True) if inner.strip() else None
-        if kind == "minus":
+        if token.kind == "minus":
             return self._primary(field_name) if self._peek() else None
-        return Word(value, field_name)
+        return self._word(token.text, field_name)
+
+    def _word(self, text: str, field_name: str | None) -> Word:
+        stem = text.rstrip("*")
+        if stem != text and stem and "*" not in stem:
+            if field_name not in KEYWORD_FIELDS and _too_short_for_prefix(stem):
+                self.notes.append(
+                    f'"{text}": a prefix needs {MIN_PREFIX} letters or more; '
+                    f'searched "{stem}" as a word.'
+                )
+                return Word(stem, field_name)
+            return Word(stem, field_name, prefix=True)
+        fuzzy = _FUZZY.fullmatch(text)
+        if fuzzy and "~" not in fuzzy["text"]:
+            word, explicit = fuzzy["text"], fuzzy["edits"]
+            edits = min(int(explicit), MAX_FUZZY_EDITS) if explicit else fuzzy_edits(word)
+            if edits == 0 and not explicit:
+                self.notes.append(
+                    f'"{text}": too short to match loosely; searched "{word}" as a word.'
+                )
+            return Word(word, field_name, fuzzy=edits)
+        return Word(text, field_name)
+
+
+def fuzzy_edits(word: str) -> int:
+    """Edits allowed by length, as Lucene's AUTO fuzziness: 0 up to 2 letters, 1 up to 5."""
+    letters = sum(ch.isalnum() for ch in word)
+    return 0 if letters < 3 else 1 if letters <= 5 else 2
+
+
+def has_cjk(text: str) -> bool:
+    """Han, Kana or Hangul in the text: one such character is a syllable or a word."""
+    return _CJK.search(text) is not None
+
+
+def _too_short_for_prefix(stem: str) -> bool:
+    return not has_cjk(stem) and sum(ch.isalnum() for ch in stem) < MIN_PREFIX
 
 
 def _join(kind: type[And] | type[Or], nodes: list[Node]) -> Node | None:
@@ -168,7 +271,7 @@ def _with_field(node: Node | None, name: str) -> Node | None:
     if node is None:
         return None
     if isinstance(node, Word):
-        return Word(node.text, node.field or name, node.phrase)
+        return replace(node, field=node.field or name)
     if isinstance(node, Not):
         return Not(_with_field(node.node, name))  # type: ignore[arg-type]
     return type(node)(tuple(_with_field(n, name) for n in node.nodes))  # type: ignore[misc]
@@ -180,6 +283,7 @@ def describe(node: Node | None) -> str:
         return ""
     if isinstance(node, Word):
         text = f'"{node.text}"' if node.phrase else node.text
+        text += "*" if node.prefix else f"~{node.fuzzy}" if node.fuzzy else ""
         return f"{node.field}:{text}" if node.field else text
     if isinstance(node, Not):
         return f"-{describe(node.node)}"
@@ -191,72 +295,196 @@ def describe(node: Node | None) -> str:
 
 @dataclass
 class Compiled:
-    """The Whoosh query, and the positive terms per field, which snippets highlight."""
+    """The Whoosh query; the positive terms per field, which snippets highlight; the query
+    as it was searched (`reading`) and notes on what was changed or capped."""
 
     query: wq.Query
     terms: dict[str, set[str]] = field(default_factory=dict)
+    reading: str = ""
+    notes: tuple[str, ...] = ()
 
 
-def compile_query(node: Node | None, schema: Schema, families: Iterable[str]) -> Compiled:
-    """Compile against the family fields present in the index. Raises QueryError when no
-    part of the query is searchable (e.g. only punctuation or `*`)."""
-    compiler = _Compiler(schema, tuple(families))
-    if node is None:
+def compile_query(text: str, reader: IndexReader, families: Iterable[str]) -> Compiled:
+    """Read and compile `text` against the family fields present in the index. An empty
+    query matches every document. Raises QueryError when nothing in a non-empty query is
+    searchable (only symbols, `*`, `OR OR`, an empty phrase)."""
+    reading = read(text)
+    if reading.node is None and not text.strip():
         return Compiled(wq.Every())
-    compiled = compiler.compile(node, negated=False)
+    compiler = _Compiler(reader, tuple(families))
+    compiled = compiler.compile(reading.node, negated=False) if reading.node else None
     if compiled is None:
         raise QueryError(
-            f'Nothing to search for in "{describe(node)}": it has no words, only symbols.'
+            f"Nothing to search for in “{text.strip()}”: it has no words, only symbols "
+            "or operators."
         )
-    if isinstance(compiled, wq.Not):
-        compiled = wq.And([wq.Every(), compiled])
-    return Compiled(compiled, compiler.terms)
+    query, node = compiled
+    if isinstance(query, wq.Not):
+        query = wq.And([wq.Every(), query])
+    notes = tuple(dict.fromkeys((*reading.notes, *compiler.notes, *compiler.capped_notes())))
+    return Compiled(query, compiler.terms, describe(node), notes)
 
 
 class _Compiler:
-    def __init__(self, schema: Schema, families: tuple[str, ...]) -> None:
-        self.schema = schema
+    """Turns each node into a Whoosh query and the node as searched, or None when the node
+    has nothing searchable (it is then dropped from the reading)."""
+
+    def __init__(self, reader: IndexReader, families: tuple[str, ...]) -> None:
+        self.reader = reader
+        self.schema: Schema = reader.schema
         self.families = families
         self.terms: dict[str, set[str]] = {}
+        self.notes: list[str] = []
+        self.expanded_words = 0
+        self.capped: dict[Word, int] = {}  # capped word -> most terms it matched in a field
 
-    def compile(self, node: Node, negated: bool) -> wq.Query | None:
+    def compile(self, node: Node, negated: bool) -> tuple[wq.Query, Node] | None:
         if isinstance(node, Word):
             return self._word(node, negated)
         if isinstance(node, Not):
             inner = self.compile(node.node, not negated)
-            return wq.Not(inner) if inner is not None else None
-        parts = [q for q in (self.compile(n, negated) for n in node.nodes) if q is not None]
+            return (wq.Not(inner[0]), Not(inner[1])) if inner is not None else None
+        parts = [p for p in (self.compile(n, negated) for n in node.nodes) if p is not None]
         if not parts:
             return None
         if len(parts) == 1:
             return parts[0]
+        queries = [q for q, _ in parts]
+        nodes = tuple(n for _, n in parts)
         if isinstance(node, And):
-            positive = [p for p in parts if not isinstance(p, wq.Not)]
-            if not positive:  # "-a -b" alone: everything except
-                parts.insert(0, wq.Every())
-            return wq.And(parts)
-        return wq.Or(parts)
+            if all(isinstance(q, wq.Not) for q in queries):  # "-a -b" alone: everything except
+                queries.insert(0, wq.Every())
+            return wq.And(queries), And(nodes)
+        return wq.Or(queries), Or(nodes)
 
-    def _word(self, word: Word, negated: bool) -> wq.Query | None:
+    def _word(self, word: Word, negated: bool) -> tuple[wq.Query, Node] | None:
+        if (word.prefix or word.fuzzy) and not self._may_expand(word):
+            word = replace(word, prefix=False, fuzzy=0)
         if word.field in KEYWORD_FIELDS:
-            value = word.text.lower() if word.field == "lang" else word.text
-            return wq.Term(word.field, value)
+            return self._keyword(word), word
         fields = [(title_field(f), f) for f in self.families]
         if word.field is None:
             fields += [(body_field(f), f) for f in self.families]
         per_field = []
         for name, family in fields:
-            tokens = [t.text for t in self.schema[name].analyzer(word.text, mode="query")]
-            if not tokens:
-                continue
+            query = self._text_field(name, family, word, negated)
+            if query is not None:
+                per_field.append(query)
+        if not per_field:
+            if word.text.strip():
+                self.notes.append(f'Ignored "{word.text}": it has no words, only symbols.')
+            return None
+        return (per_field[0] if len(per_field) == 1 else wq.Or(per_field)), word
+
+    def _may_expand(self, word: Word) -> bool:
+        self.expanded_words += 1
+        if self.expanded_words <= MAX_EXPANDED_WORDS:
+            return True
+        self.notes.append(
+            f"Only the first {MAX_EXPANDED_WORDS} prefix and fuzzy words were expanded; "
+            "later ones were searched as written."
+        )
+        return False
+
+    def _keyword(self, word: Word) -> wq.Query:
+        value = word.text.lower() if word.field == "lang" else word.text
+        if word.prefix:
+            found = expand_prefix(self.reader, word.field, value)
+        elif word.fuzzy:
+            found = expand_fuzzy(self.reader, word.field, {value}, word.fuzzy)
+        else:
+            return wq.Term(word.field, value)
+        return self._any_of(word, word.field, value, found)
+
+    def _text_field(self, name: str, family: str, word: Word, negated: bool) -> wq.Query | None:
+        analyzer = self.schema[name].analyzer
+        tokens = [t.text for t in analyzer(word.text, mode="query")]
+        if not tokens:
+            return None
+        loose = word.prefix or word.fuzzy
+        if not loose or (len(tokens) > 1 and family in BIGRAM_FAMILIES):
+            query = _exact(name, tokens, word.phrase or family in BIGRAM_FAMILIES)
             if not negated:
                 self.terms.setdefault(name, set()).update(tokens)
-            if len(tokens) == 1:
-                per_field.append(wq.Term(name, tokens[0]))
-            elif word.phrase or family in BIGRAM_FAMILIES:
-                per_field.append(wq.Phrase(name, tokens))
-            else:
-                per_field.append(wq.And([wq.Term(name, t) for t in tokens]))
-        if not per_field:
-            return None
-        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+            return query
+        # Words before the last are matched exactly ("e-mai*" is e AND mai*).
+        plain = [t.text for t in analyzer(word.text, mode="query", no_morph=True)]
+        if word.prefix:
+            found = expand_prefix(self.reader, name, plain[-1])
+            stem = tokens[-1]
+            if stem not in found.terms and self.reader.doc_frequency(name, stem):
+                # The stem of the whole prefix ("abductions*" → abduct) is the word itself.
+                found = Expansion((stem, *found.terms[: MAX_EXPANSIONS - 1]), found.matched + 1)
+        else:
+            found = expand_fuzzy(self.reader, name, {tokens[-1], plain[-1]}, word.fuzzy)
+        if not negated:
+            self.terms.setdefault(name, set()).update((*tokens[:-1], *found.terms))
+        last = self._any_of(word, name, tokens[-1], found)
+        return wq.And([*(wq.Term(name, t) for t in tokens[:-1]), last]) if len(tokens) > 1 else last
+
+    def capped_notes(self) -> list[str]:
+        return [
+            f'"{describe(replace(word, field=None))}" matches {matched} words in a language; '
+            f"searched the {'most frequent' if word.prefix else 'nearest'} {MAX_EXPANSIONS}."
+            for word, matched in self.capped.items()
+        ]
+
+    def _any_of(self, word: Word, name: str, text: str, found: Expansion) -> wq.Query:
+        if found.matched > MAX_EXPANSIONS:
+            self.capped[word] = max(found.matched, self.capped.get(word, 0))
+        if not found.terms:
+            # Not NullQuery: Whoosh's And drops it instead of matching nothing. The term
+            # itself is absent from the field, or the expansion would have found it.
+            return wq.Term(name, text)
+        terms = [wq.Term(name, t) for t in found.terms]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _exact(name: str, tokens: list[str], adjacent: bool) -> wq.Query:
+    if len(tokens) == 1:
+        return wq.Term(name, tokens[0])
+    if adjacent:
+        return wq.Phrase(name, tokens)
+    return wq.And([wq.Term(name, t) for t in tokens])
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The index terms a prefix or fuzzy word stands for, and how many matched in all."""
+
+    terms: tuple[str, ...]
+    matched: int
+
+
+def expand_prefix(reader: IndexReader, fieldname: str, prefix: str) -> Expansion:
+    """The MAX_EXPANSIONS most frequent terms of the field that start with `prefix`."""
+    decode = reader.schema[fieldname].from_bytes
+    found = [(info.doc_frequency(), decode(t)) for t, info in reader.iter_prefix(fieldname, prefix)]
+    top = heapq.nlargest(MAX_EXPANSIONS, found, key=lambda pair: (pair[0], -len(pair[1])))
+    return Expansion(tuple(t for _, t in top), len(found))
+
+
+def expand_fuzzy(reader: IndexReader, fieldname: str, texts: set[str], edits: int) -> Expansion:
+    """The MAX_EXPANSIONS terms of the field nearest to any of `texts` (at most `edits`
+    edits away, the first letter kept), then the most frequent."""
+    found = {
+        term: min(damerau_levenshtein(term, t) for t in texts)
+        for text in texts
+        for term in terms_within(reader, fieldname, text, edits)
+    }
+    ranked = sorted(found, key=lambda t: (found[t], -reader.doc_frequency(fieldname, t), t))
+    return Expansion(tuple(ranked[:MAX_EXPANSIONS]), len(found))
+
+
+def terms_within(reader: IndexReader, fieldname: str, text: str, edits: int) -> set[str]:
+    """The field's terms at most `edits` (Levenshtein) edits from `text`, first letter kept.
+
+    Segment by segment: a segment walks its term list with a Levenshtein automaton, while a
+    multi-segment reader falls back to computing the distance to every term in Python.
+    Keeping the first letter makes the walk far cheaper, and typos rarely hit it (Whoosh's
+    FuzzyTerm default too)."""
+    return {
+        term
+        for segment, _ in reader.leaf_readers()
+        for term in segment.terms_within(fieldname, text, edits, prefix=1)
+    }

@@ -71,6 +71,7 @@ class Results:
     took_ms: float
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # what the reading of the query changed or cut short
 
     @property
     def pages(self) -> int:

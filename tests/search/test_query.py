@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.query import And, Not, Or, QueryError, Word, describe, parse
+from search.query import MIN_PREFIX, And, Not, Or, QueryError, Word, describe, parse, read
 
 
 def test_words_are_anded():
@@ -36,9 +36,17 @@ def test_hyphenated_words_are_not_negations():
         ("north) korea", "north korea"),
         ("OR korea", "korea"),
         ("korea OR", "korea"),
-        ("http://example.org", "http: //example.org"),
+        ("http://example.org", "http://example.org"),  # a URL, not a field named http
         ("-", "-"),
         ('""', ""),
+        ("korea \"\"", "korea"),
+        ("OR OR", ""),
+        ("AND", ""),
+        ("NOT", ""),
+        ("korea -", "korea -"),  # "-" is a word of symbols: compile drops it
+        ("*", "*"),
+        ("((korea", "korea"),
+        ("“north korea", '"north korea"'),
     ],
 )
 def test_lenient_reading(text, reading):
@@ -54,3 +62,51 @@ def test_limits():
         parse("x" * 5000)
     with pytest.raises(QueryError):
         parse(" ".join(["w"] * 100))
+
+
+def test_chinese_and_japanese_quotes_make_phrases():
+    assert parse("“北方的河流”") == Word("北方的河流", phrase=True)
+    assert parse("「北の川」 -東京") == And((Word("北の川", phrase=True), Not(Word("東京"))))
+    assert parse("（北方 OR 河流）") == Or((Word("北方"), Word("河流")))
+
+
+def test_prefix_words():
+    assert parse("abd*") == Word("abd", prefix=True)
+    assert parse("title:abd*") == Word("abd", "title", prefix=True)
+    assert parse("-abd*") == Not(Word("abd", prefix=True))
+    assert parse("東*") == Word("東", prefix=True)  # one CJK character is enough
+    assert parse("year:2*") == Word("2", "year", prefix=True)  # keyword fields: any length
+    assert describe(parse("abd* OR koreaa~")) == "(abd* OR koreaa~2)"
+
+
+def test_a_too_short_prefix_is_searched_as_a_word_and_says_so():
+    reading = read("ab* korea")
+    assert reading.node == And((Word("ab"), Word("korea")))
+    assert len(reading.notes) == 1 and f"{MIN_PREFIX} letters" in reading.notes[0]
+
+
+def test_fuzzy_words_allow_edits_by_length():
+    assert parse("koreaa~") == Word("koreaa", fuzzy=2)
+    assert parse("korea~") == Word("korea", fuzzy=1)
+    assert parse("korea~2") == Word("korea", fuzzy=2)
+    assert parse("korea~9") == Word("korea", fuzzy=2)  # never more than 2
+    reading = read("ab~")
+    assert reading.node == Word("ab") and "too short" in reading.notes[0]
+
+
+@pytest.mark.parametrize("text", ["a*b", "*abc", "a~b", "~", "**", "korea~~"])
+def test_other_uses_of_star_and_tilde_are_plain_words(text):
+    assert parse(text) == Word(text)
+
+
+def test_unknown_fields_are_dropped_with_a_note():
+    reading = read("foo:korea title:japan")
+    assert reading.node == And((Word("korea"), Word("japan", "title")))
+    assert reading.notes == (
+        'Unknown field "foo:" ignored; the fields are title:, source:, lang:, year:.',
+    )
+    assert read("Foo:(a b)").node == And((Word("a"), Word("b")))
+
+
+def test_fields_are_case_insensitive():
+    assert parse("TITLE:korea") == Word("korea", "title")
