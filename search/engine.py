@@ -1,23 +1,28 @@
-"""The one entry point of the read side: `Engine(index_dir).search(SearchRequest) -> Results`."""
+"""The one entry point of the read side: `Engine(index_dir).search(SearchRequest) -> Results`.
+
+A search runs the query twice: once unscored, for the numbers of every matching
+document (facet counts and filters work on those, see facets.py), and once scored and
+sorted among the filtered documents, for the page of hits only.
+"""
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search.analysis import FAMILIES, family_for
+from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
 from search.query import Compiled, compile_query
-from search.results import Facet, FacetValue, Hit, Results, SearchRequest
-from search.schema import FACET_FIELDS, body_field, title_field
+from search.results import Hit, Results, SearchRequest
+from search.schema import body_field, title_field
 from search.snippets import snippet
-
-FACET_LIMIT = 20
 
 
 class IndexMissing(Exception):
@@ -28,8 +33,9 @@ class Engine:
     """Keeps one Whoosh searcher per thread and refreshes it when the index changes
     (a new Searcher costs 25-70 ms; a refresh of an up-to-date one costs nothing)."""
 
-    def __init__(self, index_dir: str | Path) -> None:
+    def __init__(self, index_dir: str | Path, facet_top: int = TOP_VALUES) -> None:
         self.index_dir = Path(index_dir)
+        self.facet_top = facet_top  # values shown per facet; the rest are counted as others
         if not whoosh_index.exists_in(str(self.index_dir)):
             raise IndexMissing(
                 f"no index in {self.index_dir}: run `sifter index CORPUS "
@@ -52,36 +58,55 @@ class Engine:
         indexed = set(searcher.reader().indexed_field_names())
         return tuple(f for f in FAMILIES if body_field(f) in indexed or title_field(f) in indexed)
 
+    def columns(self, searcher: Searcher) -> FacetColumns:
+        """The facet value codes of the searcher's reader, rebuilt when the index changes."""
+        cached = getattr(self._local, "columns", None)
+        if cached is None or cached[0] is not searcher:
+            cached = (searcher, FacetColumns(searcher.reader()))
+            self._local.columns = cached
+        return cached[1]
+
     def search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
         compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
-        limit = request.page * request.per_page
-        sortedby = _sort(request, not request.q.strip())
-        results = searcher.search(
-            compiled.query,
-            filter=_filter(request),
-            limit=limit,
-            sortedby=sortedby,
-            groupedby={
-                name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS
-            },
-        )
-        start = (request.page - 1) * request.per_page
-        # Slice: iterating all results would load and highlight every hit (TRAPS.md).
-        hits = tuple(_hit(hit, compiled, _score(hit, sortedby)) for hit in results[start:limit])
-        facets = tuple(
-            _facet(name, results.groups(name), request.filters()[name]) for name in FACET_FIELDS
-        )
+        faceted = self._facet(searcher, compiled, request)
+        hits = self._hits(searcher, compiled, request, faceted.docs)
+        total = len(faceted.docs)
         return Results(
             request=request,
             parsed_query=compiled.reading,
-            total=len(results),
+            total=total,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=hits,
-            facets=facets,
+            facets=faceted.facets,
             notes=compiled.notes,
         )
+
+    def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
+        matched = searcher.docs_for_query(compiled.query)
+        return facet(
+            self.columns(searcher), matched, request.filters(), request.dates(), self.facet_top
+        )
+
+    def _hits(
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: set[int]
+    ) -> tuple[Hit, ...]:
+        """The page of hits, searched again with scores among the filtered documents."""
+        start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+        if start >= len(docs):
+            return ()
+        newest = self.columns(searcher).ranks("date")
+        if request.sort == "date" or not request.q.strip():  # browsing: relevance means nothing
+            collector = TopCollector(end, lambda docnum, score: (newest[docnum], score))
+        else:
+            collector = TopCollector(end, lambda docnum, score: (score, newest[docnum]))
+        if any(request.filters().values()) or request.dates():
+            collector = collectors.FilterCollector(collector, allow=docs)
+        searcher.search_with_collector(compiled.query, collector)
+        results = collector.results()
+        # Slice: iterating all results would load and highlight every hit (TRAPS.md).
+        return tuple(_hit(hit, compiled) for hit in results[start:end])
 
     def document(self, doc_id: str) -> dict | None:
         """Every stored field of one document, or None."""
@@ -91,32 +116,34 @@ class Engine:
         return self.searcher().doc_count()
 
 
-def _filter(request: SearchRequest) -> wq.Query | None:
-    clauses = [
-        wq.Or([wq.Term(name, v) for v in values])
-        for name, values in request.filters().items()
-        if values
-    ]
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+class TopCollector(collectors.TopCollector):
+    """The top `limit` hits by `key(docnum, score)`, then index order.
+
+    Whoosh's TopCollector ranks by score alone, so equal scores (duplicates, same-length
+    pages) come out in index order; and its `sortedby` collects and sorts every hit (5×
+    slower than this heap of `limit` entries, for a common word over 4,000 pages).
+    Block-quality skipping stays off: it skips documents that could only tie.
+    """
+
+    def __init__(self, limit: int, key: Callable[[int, float], tuple]) -> None:
+        super().__init__(limit=limit, usequality=False)
+        self.key = key
+
+    def _collect(self, global_docnum: int, score: float) -> int:
+        self.total += 1
+        entry = (self.key(global_docnum, score), -global_docnum, score)
+        if len(self.items) < self.limit:
+            heapq.heappush(self.items, entry)
+        elif entry > self.items[0]:
+            heapq.heapreplace(self.items, entry)
+        return 0
+
+    def results(self):
+        best_first = sorted(self.items, reverse=True)
+        return self._results([(score, -negated) for _, negated, score in best_first])
 
 
-def _sort(request: SearchRequest, browsing: bool) -> list[sorting.FacetType]:
-    newest_first = sorting.FieldFacet("date", reverse=True)
-    if request.sort == "date" or browsing:  # with no query, relevance means nothing
-        return [newest_first, sorting.ScoreFacet()]
-    return [sorting.ScoreFacet(), newest_first]
-
-
-def _score(hit, sortedby: list[sorting.FacetType]) -> float:
-    """The relevance score; with `sortedby`, Whoosh's hit.score is the sort key, in which
-    ScoreFacet holds the negated score."""
-    position = next(i for i, f in enumerate(sortedby) if isinstance(f, sorting.ScoreFacet))
-    return round(-float(hit.score[position]), 4)
-
-
-def _hit(hit, compiled: Compiled, score: float) -> Hit:
+def _hit(hit, compiled: Compiled) -> Hit:
     stored = hit.fields()
     family = family_for(stored.get("lang", "und"))
     body_terms = compiled.terms.get(body_field(family), set())
@@ -129,24 +156,6 @@ def _hit(hit, compiled: Compiled, score: float) -> Hit:
         lang=stored.get("lang", "und"),
         date=stored.get("date"),
         date_kind=stored.get("date_kind"),
-        score=score,
+        score=round(float(hit.score), 4),
         snippet=snippet(stored.get("body", ""), body_terms, analyzer),
-    )
-
-
-def _facet(name: str, counts: dict, selected: tuple[str, ...]) -> Facet:
-    values = {str(k): int(v) for k, v in counts.items() if k not in (None, "", b"")}
-    for value in selected:  # a selected value stays visible (and removable) at count 0
-        values.setdefault(value, 0)
-    if name == "year":
-        order = sorted(values, reverse=True)
-    else:
-        order = sorted(values, key=lambda v: (-values[v], v))
-    shown = [v for v in order if v in selected] + [v for v in order if v not in selected]
-    shown = shown[: max(FACET_LIMIT, len(selected))]
-    shown.sort(key=order.index)
-    return Facet(
-        name=name,
-        values=tuple(FacetValue(v, values[v], v in selected) for v in shown),
-        others=len(values) - len(shown),
     )

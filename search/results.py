@@ -3,20 +3,58 @@ the API and the CLI."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 
 
+def check_iso_date(name: str, value: str) -> None:
+    """ValueError with a user-facing message unless `value` is a real YYYY-MM-DD date."""
+    try:
+        valid = len(value) == 10 and bool(datetime.date.fromisoformat(value))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"{name} must be a date written YYYY-MM-DD, not {value!r}")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive ISO dates (YYYY-MM-DD) on the `date` field; either end may be open."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("date_from", self.start), ("date_to", self.end)):
+            if value is not None:
+                check_iso_date(name, value)
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"date_from ({self.start}) is after date_to ({self.end})")
+
+    def __bool__(self) -> bool:
+        return bool(self.start or self.end)
+
+    def __contains__(self, date: str) -> bool:
+        day = date[:10]  # compares as text: ISO dates sort as they read
+        if not day:
+            return False
+        return (not self.start or day >= self.start) and (not self.end or day <= self.end)
+
+
 @dataclass(frozen=True)
 class SearchRequest:
-    """A search as the user asked for it; filters are OR within a field, AND across fields."""
+    """A search as the user asked for it; filters are OR within a field, AND across fields
+    and with the date range."""
 
     q: str = ""
     lang: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -31,9 +69,13 @@ class SearchRequest:
         for year in self.year:
             if not (len(year) == 4 and year.isdigit()):
                 raise ValueError(f"year must be four digits, not {year!r}")
+        self.dates()  # validates date_from and date_to
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {"source": self.source, "lang": self.lang, "year": self.year}
+
+    def dates(self) -> DateRange:
+        return DateRange(self.date_from, self.date_to)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,14 @@ def test_source_filter_returns_only_seed_003(engine):
     results = engine.search(SearchRequest(q="abduction", source=("ins批量协议号",)))
     assert [hit.title for hit in results.hits] == [TITLES["003"]]
     source = next(f for f in results.facets if f.name == "source")
-    assert [(v.value, v.count, v.selected) for v in source.values] == [("ins批量协议号", 1, True)]
+    # Disjunctive: the source facet is counted without its own filter, so the other
+    # source stays on offer with what a click would add.
+    assert [(v.value, v.count, v.selected) for v in source.values] == [
+        ("unknown", 2, False),
+        ("ins批量协议号", 1, True),
+    ]
+    lang = next(f for f in results.facets if f.name == "lang")
+    assert [(v.value, v.count) for v in lang.values] == [("en", 1)]  # other facets: filtered
 
 
 def test_facet_counts_match_the_hits(engine):

@@ -39,9 +39,15 @@ def test_toggle_urls_add_and_remove_filters(client):
     assert value["selected"] is False
     filtered = client.get("/api/search" + value["toggle_url"]).get_json()
     assert filtered["total"] == 1 and filtered["filters"]["source"] == ["ins批量协议号"]
-    (selected,) = filtered["facets"]["source"]["values"]
-    assert selected["selected"] is True
-    assert parse_qs(selected["toggle_url"][1:]) == {"q": ["abduction"]}
+    # Disjunctive facets: the other source stays on offer, with what a click would add.
+    values = filtered["facets"]["source"]["values"]
+    assert [(v["value"], v["count"], v["selected"]) for v in values] == [
+        ("unknown", 2, False),
+        ("ins批量协议号", 1, True),
+    ]
+    assert parse_qs(values[1]["toggle_url"][1:]) == {"q": ["abduction"]}
+    both = client.get("/api/search" + values[0]["toggle_url"]).get_json()
+    assert both["total"] == 3 and both["filters"]["source"] == ["ins批量协议号", "unknown"]
 
 
 @pytest.mark.parametrize(
