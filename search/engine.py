@@ -19,10 +19,11 @@ from whoosh.searching import Searcher
 
 from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
-from search.query import Compiled, compile_query
+from search.query import Compiled, QueryError, compile_query
 from search.results import Hit, Results, SearchRequest
 from search.schema import body_field, title_field
 from search.snippets import snippet
+from search.suggest import FEW_HITS, suggest
 
 
 class IndexMissing(Exception):
@@ -73,6 +74,15 @@ class Engine:
         faceted = self._facet(searcher, compiled, request)
         hits = self._hits(searcher, compiled, request, faceted.docs)
         total = len(faceted.docs)
+        suggestion = None
+        if request.q.strip() and total < FEW_HITS:
+            suggestion = suggest(
+                request.q,
+                searcher.reader(),
+                self.families(searcher),
+                total,
+                lambda q: self._count(searcher, q, request),
+            )
         return Results(
             request=request,
             parsed_query=compiled.reading,
@@ -80,6 +90,7 @@ class Engine:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=hits,
             facets=faceted.facets,
+            suggestion=suggestion,
             notes=compiled.notes,
         )
 
@@ -88,6 +99,14 @@ class Engine:
         return facet(
             self.columns(searcher), matched, request.filters(), request.dates(), self.facet_top
         )
+
+    def _count(self, searcher: Searcher, q: str, request: SearchRequest) -> int:
+        """How many documents `q` finds with the request's filters (0 if it cannot run)."""
+        try:
+            compiled = compile_query(q, searcher.reader(), self.families(searcher))
+        except QueryError:
+            return 0
+        return len(self._facet(searcher, compiled, request).docs)
 
     def _hits(
         self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: set[int]

@@ -113,6 +113,7 @@ class Results:
     took_ms: float
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...] = field(default_factory=tuple)
+    suggestion: str | None = None  # a corrected query when this one finds (almost) nothing
     notes: tuple[str, ...] = ()  # what the reading of the query changed or cut short
 
     @property
