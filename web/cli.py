@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", action="append", default=[])
     search.add_argument("--source", action="append", default=[])
     search.add_argument("--year", action="append", default=[])
+    search.add_argument("--date-from", default="", help="first date, YYYY-MM-DD (inclusive)")
+    search.add_argument("--date-to", default="", help="last date, YYYY-MM-DD (inclusive)")
     search.add_argument("--sort", default="relevance")
     search.add_argument("--page", default="1")
     search.add_argument("--per-page", default="10")
@@ -96,6 +98,8 @@ def _search(args: argparse.Namespace) -> int:
         "lang": args.lang,
         "source": args.source,
         "year": args.year,
+        "date_from": [args.date_from],
+        "date_to": [args.date_to],
         "sort": [args.sort],
         "page": [args.page],
         "per_page": [args.per_page],
@@ -113,6 +117,10 @@ def _search(args: argparse.Namespace) -> int:
         f"{payload['total']} results for {payload['parsed_query'] or '(everything)'} "
         f"({payload['took_ms']} ms), page {payload['page']} of {payload['pages']}"
     )
+    for note in payload["notes"]:
+        print(f"note: {note}")
+    if payload["suggestion"]:
+        print(f"Did you mean: {payload['suggestion']}")
     for number, hit in enumerate(
         payload["hits"], start=(results.request.page - 1) * results.request.per_page + 1
     ):

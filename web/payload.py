@@ -27,6 +27,9 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     def many(name: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(v.strip() for v in params.get(name, ()) if v.strip()))
 
+    def optional(name: str) -> str | None:
+        return one(name, "").strip() or None
+
     def number(name: str, default: int) -> int:
         text = one(name, str(default)).strip() or str(default)
         if not text.isdigit():
@@ -38,6 +41,8 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         lang=many("lang"),
         source=many("source"),
         year=many("year"),
+        date_from=optional("date_from"),
+        date_to=optional("date_to"),
         sort=one("sort", "relevance").strip() or "relevance",
         page=number("page", 1),
         per_page=number("per_page", DEFAULTS.per_page),
@@ -49,7 +54,7 @@ def query_string(request: SearchRequest) -> str:
     pairs: list[tuple[str, str | int]] = []
     if request.q:
         pairs.append(("q", request.q))
-    for name, values in request.filters().items():
+    for name, values in filters(request).items():
         pairs.extend((name, v) for v in values)
     if request.sort != DEFAULTS.sort:
         pairs.append(("sort", request.sort))
@@ -58,6 +63,16 @@ def query_string(request: SearchRequest) -> str:
     if request.page != 1:
         pairs.append(("page", request.page))
     return "?" + urlencode(pairs)
+
+
+def filters(request: SearchRequest) -> dict[str, list[str]]:
+    """Every filter as its URL parameter's values: the facets, then the date range (a list
+    of zero or one date, so that forms can echo every filter the same way)."""
+    return {
+        **{name: list(values) for name, values in request.filters().items()},
+        "date_from": [request.date_from] if request.date_from else [],
+        "date_to": [request.date_to] if request.date_to else [],
+    }
 
 
 def toggled(request: SearchRequest, name: str, value: str) -> SearchRequest:
@@ -103,7 +118,8 @@ def results_payload(results: Results) -> dict:
     return {
         "query": request.q,
         "parsed_query": results.parsed_query,
-        "filters": {name: list(values) for name, values in request.filters().items()},
+        "notes": list(results.notes),
+        "filters": filters(request),
         "sort": request.sort,
         "total": results.total,
         "took_ms": results.took_ms,
@@ -112,6 +128,10 @@ def results_payload(results: Results) -> dict:
         "pages": results.pages,
         "hits": [hit_payload(h) for h in results.hits],
         "facets": {f.name: facet_payload(f, request) for f in results.facets},
+        "suggestion": results.suggestion,
+        "suggestion_url": query_string(replace(request, q=results.suggestion, page=1))
+        if results.suggestion
+        else None,
         "next_url": query_string(replace(request, page=request.page + 1)) if has_next else None,
         "prev_url": query_string(replace(request, page=request.page - 1))
         if request.page > 1

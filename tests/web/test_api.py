@@ -58,6 +58,12 @@ def test_toggle_urls_add_and_remove_filters(client):
         "q=abduction&per_page=1000",
         "q=abduction&sort=popularity",
         "q=abduction&year=20x6",
+        "q=abduction&date_from=2016-13-01",
+        "q=abduction&date_from=2016-1-1",
+        "q=abduction&date_to=soon",
+        "q=abduction&date_from=2020-01-01&date_to=2019-01-01",
+        "q=OR%20OR",
+        "q=%22%22",
         "q=*",
         "q=%21%21%21",
         "q=" + "a%20" * 100,
@@ -70,6 +76,52 @@ def test_bad_requests_get_400_with_a_message(client, query):
     page = client.get("/?" + query)
     assert page.status_code == 400
     assert b"That search cannot be run" in page.data
+
+
+def test_new_keys_of_the_search_payload(client):
+    body = client.get("/api/search?q=abduction").get_json()
+    assert body["filters"] == {
+        "source": [],
+        "lang": [],
+        "year": [],
+        "date_from": [],
+        "date_to": [],
+    }
+    assert body["suggestion"] is None and body["suggestion_url"] is None
+    assert body["notes"] == []
+    assert all(facet["others"] == 0 for facet in body["facets"].values())
+
+
+def test_date_range_filters_and_toggle_urls_keep_it(client):
+    body = client.get("/api/search?q=korea&date_from=2016-07-27&date_to=2020-12-31").get_json()
+    assert body["total"] == 1 and body["hits"][0]["date"] == "2016-07-27"
+    assert body["filters"]["date_from"] == ["2016-07-27"]
+    assert body["filters"]["date_to"] == ["2020-12-31"]
+    assert [v["value"] for v in body["facets"]["year"]["values"]] == ["2016"]
+    toggle = body["facets"]["year"]["values"][0]["toggle_url"]
+    assert parse_qs(toggle[1:]) == {
+        "q": ["korea"],
+        "year": ["2016"],
+        "date_from": ["2016-07-27"],
+        "date_to": ["2020-12-31"],
+    }
+    assert client.get("/api/search" + toggle).get_json()["total"] == 1
+    assert client.get("/api/search?q=korea&date_from=2016-07-28").get_json()["total"] == 1
+    assert client.get("/api/search?q=korea&date_to=2016-07-27").get_json()["total"] == 1
+    assert client.get("/api/search?q=korea&date_from=&date_to=").get_json()["total"] == 3
+
+
+def test_did_you_mean_keeps_the_filters(client):
+    body = client.get("/api/search?q=abductoin&source=ins批量协议号").get_json()
+    assert body["total"] == 0 and body["suggestion"] == "abduction"
+    assert parse_qs(body["suggestion_url"][1:]) == {"q": ["abduction"], "source": ["ins批量协议号"]}
+    corrected = client.get("/api/search" + body["suggestion_url"]).get_json()
+    assert corrected["total"] == 1 and corrected["suggestion"] is None
+
+
+def test_notes_say_how_the_query_was_read(client):
+    body = client.get("/api/search?q=foo:korea%20a*").get_json()
+    assert body["parsed_query"] == "korea a" and len(body["notes"]) == 2
 
 
 def test_unknown_document_is_404_json(client):
@@ -99,7 +151,7 @@ def test_search_page_renders_hits_facets_and_keeps_the_query(client):
 
 
 def test_cli_json_is_the_api_body(client, seed_index):
-    query = ["abduction", "--source", "ins批量协议号"]
+    query = ["abduction", "--source", "ins批量协议号", "--date-from", "2016-01-01"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     out = subprocess.run(
         [sys.executable, "-m", "web.cli", "search", *query, "--json", "--index", str(seed_index)],
@@ -110,7 +162,33 @@ def test_cli_json_is_the_api_body(client, seed_index):
         check=True,
     ).stdout
     cli = json.loads(out)
-    api = client.get("/api/search?q=abduction&source=ins批量协议号").get_json()
+    api = client.get("/api/search?q=abduction&source=ins批量协议号&date_from=2016-01-01").get_json()
     cli.pop("took_ms"), api.pop("took_ms")
+    assert len(cli["hits"]) == 1 and cli["filters"]["date_from"] == ["2016-01-01"]
     assert cli["hits"] == api["hits"]
     assert cli == api
+
+
+def test_cli_text_output_offers_the_suggestion_and_notes(seed_index):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    out = subprocess.run(
+        [sys.executable, "-m", "web.cli", "search", "foo:abductoin", "--index", str(seed_index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=True,
+    ).stdout
+    assert "Did you mean: foo:abduction" in out  # the rest of the query as typed
+    assert 'note: Unknown field "foo:" ignored' in out
+
+
+def test_cli_refuses_a_bad_date(seed_index):
+    run = subprocess.run(
+        [sys.executable, "-m", "web.cli", "search", "korea", "--date-to", "2016-02-30"]
+        + ["--index", str(seed_index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert run.returncode == 2 and "date_to must be a date written YYYY-MM-DD" in run.stderr
