@@ -12,8 +12,11 @@ from indexer.repair import repair
 log = logging.getLogger(__name__)
 
 
-def process(raw: RawRecord) -> Document | Failure:
-    """One crawled record to one indexable document, or the reason it cannot be one."""
+def process(raw: RawRecord, template_lines: frozenset[int] = frozenset()) -> Document | Failure:
+    """One crawled record to one indexable document, or the reason it cannot be one.
+
+    `template_lines` are the line hashes learned to repeat across the record's source
+    (indexer.templates); without them each page is judged alone, as `sifter extract` does."""
     try:
         page = decode(raw)
     except DecodeError as error:
@@ -21,7 +24,7 @@ def process(raw: RawRecord) -> Document | Failure:
     try:
         page = repair(page)
         page = language.assign(page)
-        page = chrome.remove(page)
+        page = chrome.remove(page, template_lines)
         page = language.assign(page)  # the document's language is its content's, not its chrome's
         return metadata.extract(page)
     except Exception as error:  # a bug on one page must not end a run over millions

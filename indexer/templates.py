@@ -15,14 +15,11 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-
-from indexer.model import Document
 
 MIN_PAGES = 3
 MIN_SHARE = 0.3  # of the source's distinct pages
-TITLE_CHARS = 80  # a title taken from a template line is replaced by the body's first line
 
 _DIGITS = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
@@ -72,16 +69,3 @@ class Counts:
             if found:
                 result[source] = found
         return result
-
-
-def apply(doc: Document, template_lines: frozenset[int]) -> Document:
-    """Move the body's template lines to the document's chrome; never empty the body."""
-    if not template_lines:
-        return doc
-    lines = doc.body.split("\n")
-    kept = [line for line in lines if line_hash(line) not in template_lines]
-    if len(kept) == len(lines) or not kept:
-        return doc
-    removed = tuple(line for line in lines if line_hash(line) in template_lines)
-    title = doc.title if doc.title not in removed else kept[0][:TITLE_CHARS]
-    return replace(doc, title=title, body="\n".join(kept), chrome=doc.chrome + removed)

@@ -161,9 +161,10 @@ def _documents(
 
     for file in tqdm(files, desc="indexing", unit="file", disable=not progress):
         for item in read_file(file):
-            result = item if isinstance(item, Failure) else process(item)
-            if isinstance(result, Document) and not isinstance(item, Failure):
-                result = templates.apply(result, learned.get(_source(item), frozenset()))
+            if isinstance(item, Failure):
+                result: Document | Failure = item
+            else:
+                result = process(item, learned.get(_source(item), frozenset()))
             if isinstance(result, Failure):
                 report.failed.append(result)
             elif not (result.body or result.title):

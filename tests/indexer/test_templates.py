@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from indexer import chrome, language, templates
+from indexer import chrome, language
 from indexer.templates import Counts, line_hash, normalise, source_key
 from indexer.write import build
 from search.engine import Engine
@@ -72,16 +71,6 @@ def test_chrome_remove_takes_the_learned_lines():
     assert chrome.remove(page).blocks[1].chrome is False  # alone, the page cannot tell
     cleaned = chrome.remove(page, frozenset({line_hash(lines[1])}))
     assert [b.chrome for b in cleaned.blocks] == [False, True, False]
-
-
-def test_apply_moves_template_lines_out_of_the_body_but_never_empties_it():
-    from indexer.metadata import extract
-
-    doc = extract(chrome.remove(language.assign(text_page("\n".join(MENU[:1] + article(1))))))
-    cleaned = templates.apply(doc, frozenset({line_hash(MENU[0])}))
-    assert MENU[0] not in cleaned.body and MENU[0] in cleaned.chrome
-    only = dataclasses.replace(doc, body=MENU[0])
-    assert templates.apply(only, frozenset({line_hash(MENU[0])})).body == MENU[0]
 
 
 def test_index_learns_templates_across_a_folder(tmp_path: Path):
