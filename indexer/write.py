@@ -18,12 +18,18 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from indexer import templates
+from indexer import duplicates, templates
 from indexer.decode import DecodeError, decode
 from indexer.model import Document, Failure, RawRecord
 from indexer.pipeline import process
 from indexer.read import CorpusFile, list_files, read_file
-from search.schema import build_schema, text_fields_for
+from search.schema import (
+    SCHEMA_VERSION,
+    VERSION_FILE,
+    build_schema,
+    index_version,
+    text_fields_for,
+)
 
 BUILD_REPORT = "sifter-build.json"
 
@@ -62,6 +68,8 @@ def fields_of(doc: Document) -> dict[str, object]:
         "year": date[:4] if date else None,
         "date": date,
         "date_kind": date_kind,
+        "simhash": f"{simhash:016x}" if (simhash := duplicates.fingerprint(doc.body)) else None,
+        "dup_group": doc.id,  # until regroup() has compared it with the rest of the index
         "dates": asdict(doc.dates),
         "title": doc.title,
         "body": doc.body,
@@ -81,10 +89,14 @@ def fields_of(doc: Document) -> dict[str, object]:
 
 
 def open_or_create(index_dir: Path) -> whoosh_index.Index:
+    """The index in index_dir; a new empty one when there is none or when it was built by
+    another schema version (its tokens would not match today's queries)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(index_dir)):
+    if whoosh_index.exists_in(str(index_dir)) and index_version(index_dir) == SCHEMA_VERSION:
         return whoosh_index.open_dir(str(index_dir))
-    return whoosh_index.create_in(str(index_dir), build_schema())
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    (index_dir / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    return ix
 
 
 def build(roots: Iterable[Path], index_dir: Path, progress: bool = False) -> BuildReport:
@@ -126,6 +138,7 @@ def build(roots: Iterable[Path], index_dir: Path, progress: bool = False) -> Bui
     except BaseException:
         writer.cancel()
         raise
+    regroup(ix)
     report.seconds = round(time.monotonic() - started, 3)
     report.finished_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     _save_report(index_dir, report)
@@ -171,6 +184,53 @@ def _documents(
                 report.skipped.append(Failure(result.path, result.record, "no text left"))
             else:
                 yield result
+
+
+def regroup(ix: whoosh_index.Index) -> int:
+    """Recompute near-duplicate groups over the whole index; re-add the documents whose
+    group changed. A separate commit after the build's: a crash in between leaves groups
+    merely stale, and the next run mends them. Returns how many documents changed group."""
+    writer = ix.writer(limitmb=256)  # the lock first, so docnums cannot shift under us
+    try:
+        reader = writer.reader()
+        docnums, ids, simhashes, current = [], [], [], []
+        for segment, offset in reader.leaf_readers():
+            # Per segment: a MultiReader's column skips segments without the field.
+            columns = [segment.column_reader(name) for name in ("id", "simhash", "dup_group")]
+            for docnum, (doc_id, simhash, group) in enumerate(zip(*columns, strict=True)):
+                if not segment.is_deleted(docnum):
+                    docnums.append(offset + docnum)
+                    ids.append(doc_id)
+                    simhashes.append(int(simhash, 16) if simhash else None)
+                    current.append(group)
+        wanted = duplicates.groups(zip(ids, simhashes, strict=True))
+        moved = [
+            (docnum, wanted[doc_id])
+            for docnum, doc_id, group in zip(docnums, ids, current, strict=True)
+            if wanted[doc_id] != group
+        ]
+        for docnum, group in moved:
+            fields = _indexable(reader.stored_fields(docnum), dup_group=group)
+            writer.delete_document(docnum)
+            writer.add_document(**fields)
+    except BaseException:
+        writer.cancel()
+        raise
+    if moved:
+        writer.commit()
+    else:
+        writer.cancel()
+    return len(moved)
+
+
+def _indexable(stored: dict, **changes: object) -> dict:
+    """Fields to re-add a document from its stored fields (the per-language text fields are
+    not stored; they are the stored title and body)."""
+    fields = {**stored, **changes}
+    title_field, body_field = text_fields_for(fields.get("lang", "und"))
+    fields[title_field] = fields.get("title", "")
+    fields[body_field] = fields.get("body", "")
+    return fields
 
 
 def _known_files(ix: whoosh_index.Index) -> dict[str, tuple[str, int]]:

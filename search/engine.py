@@ -11,6 +11,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import collectors
@@ -21,8 +22,8 @@ from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
 from search.query import Compiled, QueryError, compile_query
 from search.results import Hit, Results, SearchRequest
-from search.schema import body_field, title_field
-from search.snippets import snippet
+from search.schema import FACET_FIELDS, SCHEMA_VERSION, body_field, index_version, title_field
+from search.snippets import make_snippet
 from search.suggest import FEW_HITS, suggest
 
 
@@ -41,6 +42,11 @@ class Engine:
             raise IndexMissing(
                 f"no index in {self.index_dir}: run `sifter index CORPUS "
                 f"--index {self.index_dir}` first"
+            )
+        if index_version(self.index_dir) != SCHEMA_VERSION:
+            raise IndexMissing(
+                f"the index in {self.index_dir} was built by another version of Sifter: "
+                f"run `sifter index CORPUS --index {self.index_dir}` again"
             )
         self._index = whoosh_index.open_dir(str(self.index_dir))
         self._local = threading.local()
@@ -63,7 +69,8 @@ class Engine:
         """The facet value codes of the searcher's reader, rebuilt when the index changes."""
         cached = getattr(self._local, "columns", None)
         if cached is None or cached[0] is not searcher:
-            cached = (searcher, FacetColumns(searcher.reader()))
+            fields = (*FACET_FIELDS, "date", "dup_group")
+            cached = (searcher, FacetColumns(searcher.reader(), fields))
             self._local.columns = cached
         return cached[1]
 
@@ -72,7 +79,7 @@ class Engine:
         searcher = self.searcher()
         compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
         faceted = self._facet(searcher, compiled, request)
-        hits = self._hits(searcher, compiled, request, faceted.docs)
+        hits, rows = self._hits(searcher, compiled, request, faceted.docs)
         total = len(faceted.docs)
         suggestion = None
         if request.q.strip() and total < FEW_HITS:
@@ -92,6 +99,7 @@ class Engine:
             facets=faceted.facets,
             suggestion=suggestion,
             notes=compiled.notes,
+            rows=rows,
         )
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
@@ -110,22 +118,28 @@ class Engine:
 
     def _hits(
         self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: set[int]
-    ) -> tuple[Hit, ...]:
-        """The page of hits, searched again with scores among the filtered documents."""
+    ) -> tuple[tuple[Hit, ...], int]:
+        """The page of hits, searched again with scores among the filtered documents, and
+        how many result rows there are (groups of near duplicates count once if collapsed)."""
+        columns = self.columns(searcher)
+        groups = columns.codes["dup_group"]
+        rows = len({groups[d] for d in docs}) if request.collapse else len(docs)
         start, end = (request.page - 1) * request.per_page, request.page * request.per_page
-        if start >= len(docs):
-            return ()
-        newest = self.columns(searcher).ranks("date")
+        if start >= rows:
+            return (), rows
+        newest = columns.ranks("date")
         if request.sort == "date" or not request.q.strip():  # browsing: relevance means nothing
-            collector = TopCollector(end, lambda docnum, score: (newest[docnum], score))
+            key = lambda docnum, score: (newest[docnum], score)  # noqa: E731
         else:
-            collector = TopCollector(end, lambda docnum, score: (score, newest[docnum]))
+            key = lambda docnum, score: (score, newest[docnum])  # noqa: E731
+        collector = TopCollector(end, key, groups if request.collapse else None)
         if any(request.filters().values()) or request.dates():
             collector = collectors.FilterCollector(collector, allow=docs)
         searcher.search_with_collector(compiled.query, collector)
-        results = collector.results()
         # Slice: iterating all results would load and highlight every hit (TRAPS.md).
-        return tuple(_hit(hit, compiled) for hit in results[start:end])
+        page = collector.results()[start:end]
+        similar = _similar(columns, docs, [hit.docnum for hit in page])
+        return tuple(_hit(hit, compiled, similar[hit.docnum]) for hit in page), rows
 
     def document(self, doc_id: str) -> dict | None:
         """Every stored field of one document, or None."""
@@ -136,7 +150,8 @@ class Engine:
 
 
 class TopCollector(collectors.TopCollector):
-    """The top `limit` hits by `key(docnum, score)`, then index order.
+    """The top `limit` hits by `key(docnum, score)`, then index order; with `groups`
+    (docnum -> near-duplicate group code), only the best hit of each group.
 
     Whoosh's TopCollector ranks by score alone, so equal scores (duplicates, same-length
     pages) come out in index order; and its `sortedby` collects and sorts every hit (5×
@@ -144,29 +159,64 @@ class TopCollector(collectors.TopCollector):
     Block-quality skipping stays off: it skips documents that could only tie.
     """
 
-    def __init__(self, limit: int, key: Callable[[int, float], tuple]) -> None:
+    def __init__(
+        self, limit: int, key: Callable[[int, float], tuple], groups: list[int] | None = None
+    ) -> None:
         super().__init__(limit=limit, usequality=False)
         self.key = key
+        self.groups = groups
+        self.best: dict[int, tuple] = {}  # group code -> its best entry
 
     def _collect(self, global_docnum: int, score: float) -> int:
         self.total += 1
         entry = (self.key(global_docnum, score), -global_docnum, score)
-        if len(self.items) < self.limit:
+        if self.groups is not None:
+            group = self.groups[global_docnum]
+            if group not in self.best or entry > self.best[group]:
+                self.best[group] = entry
+        elif len(self.items) < self.limit:
             heapq.heappush(self.items, entry)
         elif entry > self.items[0]:
             heapq.heapreplace(self.items, entry)
         return 0
 
     def results(self):
-        best_first = sorted(self.items, reverse=True)
+        entries = self.best.values() if self.groups is not None else self.items
+        best_first = heapq.nlargest(self.limit, entries)
         return self._results([(score, -negated) for _, negated, score in best_first])
 
 
-def _hit(hit, compiled: Compiled) -> Hit:
+@dataclass(frozen=True)
+class _Similar:
+    group: str
+    count: int
+    sources: tuple[str, ...]
+
+
+def _similar(columns: FacetColumns, docs: set[int], shown: list[int]) -> dict[int, _Similar]:
+    """For each shown hit, the other matching documents of its near-duplicate group."""
+    groups, sources = columns.codes["dup_group"], columns.codes["source"]
+    wanted = {groups[d] for d in shown}
+    members: dict[int, list[int]] = {g: [] for g in wanted}
+    for docnum in docs:
+        if groups[docnum] in wanted:
+            members[groups[docnum]].append(docnum)
+    result = {}
+    for docnum in shown:
+        others = [d for d in members[groups[docnum]] if d != docnum]
+        names = dict.fromkeys(columns.values["source"][sources[d]] for d in others)
+        result[docnum] = _Similar(
+            columns.values["dup_group"][groups[docnum]], len(others), tuple(names)
+        )
+    return result
+
+
+def _hit(hit, compiled: Compiled, similar: _Similar) -> Hit:
     stored = hit.fields()
     family = family_for(stored.get("lang", "und"))
     body_terms = compiled.terms.get(body_field(family), set())
     analyzer = hit.searcher.schema[body_field(family)].analyzer
+    snippet = make_snippet(stored.get("body", ""), body_terms, analyzer)
     return Hit(
         id=stored["id"],
         title=stored.get("title", ""),
@@ -176,5 +226,10 @@ def _hit(hit, compiled: Compiled) -> Hit:
         date=stored.get("date"),
         date_kind=stored.get("date_kind"),
         score=round(float(hit.score), 4),
-        snippet=snippet(stored.get("body", ""), body_terms, analyzer),
+        snippet=snippet.html,
+        offsets=snippet.offsets,
+        body_offsets=snippet.body_offsets,
+        group=similar.group,
+        similar=similar.count,
+        similar_sources=similar.sources,
     )

@@ -58,6 +58,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    collapse: bool = True  # near-duplicate pages shown as one hit with "N similar pages"
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -89,6 +90,11 @@ class Hit:
     date_kind: str | None
     score: float
     snippet: str  # HTML: matches in <mark>, everything else escaped
+    offsets: tuple[tuple[int, int], ...] = ()  # matches, code points in the snippet's text
+    body_offsets: tuple[tuple[int, int], ...] = ()  # the same matches in the whole body
+    group: str = ""  # near-duplicate group: the smallest id among the page's near duplicates
+    similar: int = 0  # other matching pages in its group (folded into this hit when collapsed)
+    similar_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,9 @@ class Results:
     facets: tuple[Facet, ...] = field(default_factory=tuple)
     suggestion: str | None = None  # a corrected query when this one finds (almost) nothing
     notes: tuple[str, ...] = ()  # what the reading of the query changed or cut short
+    rows: int | None = None  # results after collapsing near duplicates; None: as total
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.request.per_page))
+        rows = self.total if self.rows is None else self.rows
+        return max(1, -(-rows // self.request.per_page))

@@ -9,10 +9,16 @@ stored fields; the per-family fields are indexed only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from search.analysis import FAMILIES, analyzer_for, family_for
 
+# Bumped whenever analysis or fields change: an index built by another version is rebuilt
+# by `sifter index` (tokens from two analyzers would never match each other).
+SCHEMA_VERSION = 2
+VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year")
 
@@ -33,7 +39,7 @@ def text_fields_for(lang: str) -> tuple[str, str]:
 
 def build_schema() -> Schema:
     schema = Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         file=ID(stored=True),  # absolute path of the file the record came from
         root=STORED(),
         path=STORED(),  # path relative to the corpus root
@@ -45,6 +51,8 @@ def build_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),  # ISO date, the best known kind
         date_kind=STORED(),
+        simhash=ID(stored=True, sortable=True),  # near-duplicate fingerprint, 16 hex digits
+        dup_group=ID(stored=True, sortable=True),  # smallest id among its near duplicates
         dates=STORED(),
         title=STORED(),
         body=STORED(),
@@ -65,3 +73,11 @@ def build_schema() -> Schema:
         )
         schema.add(body_field(family), TEXT(analyzer=analyzer, phrase=True))
     return schema
+
+
+def index_version(index_dir: Path) -> int | None:
+    """The schema version an index was built with, None for an index without one."""
+    try:
+        return int((index_dir / VERSION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None

@@ -30,6 +30,14 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     def optional(name: str) -> str | None:
         return one(name, "").strip() or None
 
+    def flag(name: str, default: bool) -> bool:
+        text = one(name, "").strip().lower()
+        if not text:
+            return default
+        if text not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(f"{name} must be true or false, not {text!r}")
+        return text in ("true", "1", "yes")
+
     def number(name: str, default: int) -> int:
         text = one(name, str(default)).strip() or str(default)
         if not text.isdigit():
@@ -46,6 +54,7 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         sort=one("sort", "relevance").strip() or "relevance",
         page=number("page", 1),
         per_page=number("per_page", DEFAULTS.per_page),
+        collapse=flag("collapse", DEFAULTS.collapse),
     )
 
 
@@ -60,6 +69,8 @@ def query_string(request: SearchRequest) -> str:
         pairs.append(("sort", request.sort))
     if request.per_page != DEFAULTS.per_page:
         pairs.append(("per_page", request.per_page))
+    if request.collapse != DEFAULTS.collapse:
+        pairs.append(("collapse", str(request.collapse).lower()))
     if request.page != 1:
         pairs.append(("page", request.page))
     return "?" + urlencode(pairs)
@@ -93,6 +104,15 @@ def hit_payload(hit: Hit) -> dict:
         "date_kind": hit.date_kind,
         "score": hit.score,
         "snippet": hit.snippet,
+        "offsets": {
+            "snippet": [list(o) for o in hit.offsets],
+            "body": [list(o) for o in hit.body_offsets],
+        },
+        "duplicates": {
+            "group": hit.group,
+            "count": hit.similar,
+            "sources": list(hit.similar_sources),
+        },
         "doc_url": f"/doc/{hit.id}",
     }
 
@@ -121,7 +141,9 @@ def results_payload(results: Results) -> dict:
         "notes": list(results.notes),
         "filters": filters(request),
         "sort": request.sort,
+        "collapse": request.collapse,
         "total": results.total,
+        "rows": results.total if results.rows is None else results.rows,
         "took_ms": results.took_ms,
         "page": request.page,
         "per_page": request.per_page,

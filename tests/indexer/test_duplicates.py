@@ -38,8 +38,13 @@ def test_groups_use_the_smallest_id_and_ignore_order():
         "e-short": "Home",
     }
     items = [(doc_id, fingerprint(text)) for doc_id, text in pages.items()]
-    expected = {"a-original": "a-original", "b-copy": "a-original", "c-exact": "a-original",
-                "d-other": "d-other", "e-short": "e-short"}
+    expected = {
+        "a-original": "a-original",
+        "b-copy": "a-original",
+        "c-exact": "a-original",
+        "d-other": "d-other",
+        "e-short": "e-short",
+    }
     assert groups(items) == expected
     random.Random(1).shuffle(items)
     assert groups(items) == expected

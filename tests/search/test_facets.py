@@ -125,7 +125,7 @@ def selections(stored: dict[str, dict], facet: str) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("q", ["", HARBOUR])
 def test_disjunctive_counts_match_brute_force_for_every_filter_combination(engine, stored, q):
-    everything = engine.search(SearchRequest(q=q, per_page=100))
+    everything = engine.search(SearchRequest(q=q, per_page=100, collapse=False))
     matched = {hit.id for hit in everything.hits}
     assert everything.total == len(matched) > 10
     ranges = [DateRange(), DateRange("2014-01-01", "2018-12-31"), DateRange(None, "2015-06-30")]
@@ -138,7 +138,7 @@ def test_disjunctive_counts_match_brute_force_for_every_filter_combination(engin
     for source, lang, year, dates in combinations:
         request = SearchRequest(
             q=q, source=source, lang=lang, year=year, date_from=dates.start, date_to=dates.end,
-            per_page=100,
+            per_page=100, collapse=False,
         )  # fmt: skip
         results = engine.search(request)
         hits, counts = brute_force(stored, matched, request)
@@ -203,11 +203,15 @@ def test_selected_values_without_hits_stay_visible(engine):
 def test_date_range_is_inclusive_at_both_ends(engine, stored):
     dated = sorted(d["date"] for d in stored.values() if d.get("date"))
     first, last = dated[3], dated[-4]
-    results = engine.search(SearchRequest(q="", date_from=first, date_to=last, per_page=100))
+    results = engine.search(
+        SearchRequest(q="", date_from=first, date_to=last, per_page=100, collapse=False)
+    )
     assert sorted(hit.date for hit in results.hits) == [d for d in dated if first <= d <= last]
-    one_day = engine.search(SearchRequest(q="", date_from=first, date_to=first, per_page=100))
+    one_day = engine.search(
+        SearchRequest(q="", date_from=first, date_to=first, per_page=100, collapse=False)
+    )
     assert {hit.date for hit in one_day.hits} == {first}
-    open_end = engine.search(SearchRequest(q="", date_from=last, per_page=100))
+    open_end = engine.search(SearchRequest(q="", date_from=last, per_page=100, collapse=False))
     assert sorted(hit.date for hit in open_end.hits) == [d for d in dated if d >= last]
 
 

@@ -192,3 +192,15 @@ def test_cli_refuses_a_bad_date(seed_index):
         cwd=REPO,
     )
     assert run.returncode == 2 and "date_to must be a date written YYYY-MM-DD" in run.stderr
+
+
+def test_hits_carry_match_offsets_and_duplicates(client):
+    body = client.get("/api/search?q=yokota").get_json()
+    (hit,) = body["hits"]
+    assert body["collapse"] is True and body["rows"] == 1
+    assert hit["duplicates"] == {"group": hit["id"], "count": 0, "sources": []}
+    doc = client.get(f"/api/documents/{hit['id']}").get_json()
+    marked = {doc["body"][a:b] for a, b in hit["offsets"]["body"]}
+    assert marked == {"Yokota", "Yokota’s"}  # the possessive is one word, marked whole
+    assert client.get("/api/search?q=yokota&collapse=false").get_json()["collapse"] is False
+    assert client.get("/api/search?q=yokota&collapse=maybe").status_code == 400
