@@ -98,6 +98,9 @@ class _Raw:
     link_chars: int
 
 
+MAX_DEPTH = 64  # block ancestors remembered; real layouts nest far less
+
+
 @dataclass
 class _Buffer:
     parts: list[str] = field(default_factory=list)
@@ -145,13 +148,19 @@ def _walk(root: LexborNode) -> list[_Raw]:
             context = tag if tag in CONTEXT_TAGS and frame.context is None else frame.context
             node_id = next(ids)
             names = _class_words(node)
-            named = (*frame.named, node_id) if names & CHROME_NAMES else frame.named
-            comments = (*frame.comments, node_id) if names & COMMENT_NAMES else frame.comments
-            child = _Frame(tag, context, named, comments, (*frame.path, node_id))
+            named = _deeper(frame.named, node_id) if names & CHROME_NAMES else frame.named
+            comments = _deeper(frame.comments, node_id) if names & COMMENT_NAMES else frame.comments
+            child = _Frame(tag, context, named, comments, _deeper(frame.path, node_id))
             stack.append((None, child, False))
         children = list(node.iter(include_text=True))
         stack.extend((kid, child, in_link or tag == "a") for kid in reversed(children))
     return raws
+
+
+def _deeper(path: tuple[int, ...], node_id: int) -> tuple[int, ...]:
+    """The ancestry one level down, cut at MAX_DEPTH: every block copies its ancestry, so
+    an uncut path makes a page of 20,000 nested <div>s quadratic (seconds per page)."""
+    return path if len(path) >= MAX_DEPTH else (*path, node_id)
 
 
 def _flush(buffer: _Buffer, frame: _Frame, raws: list[_Raw]) -> None:
