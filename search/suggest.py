@@ -35,6 +35,9 @@ from search.schema import body_field, title_field
 
 FEW_HITS = 3  # below this many hits, a query (and a word) is worth correcting
 _WORDFREQ_CODES = {"no": "nb"}  # family -> wordfreq's code where they differ
+# wordfreq segments these with MeCab or jieba, optional packages it imports on first use
+# (MeCab is not installed); corrections are spelled in alphabetic scripts anyway.
+_NOT_IN_WORDFREQ = frozenset({"ja", "ko", "zh"})
 _OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -110,7 +113,7 @@ class _Speller:
             if names:
                 self.fields.append((reader.schema[names[0]].analyzer, names))
                 code = _WORDFREQ_CODES.get(family, family)
-                if code in known:
+                if code in known and code not in _NOT_IN_WORDFREQ:
                     self.languages.append(code)
 
     def correct(self, word: str) -> str | None:

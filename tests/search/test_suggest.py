@@ -70,3 +70,21 @@ def test_the_suggestion_must_find_more_with_the_same_filters(engine):
 )
 def test_which_words_may_be_corrected(q, words):
     assert [t.text for t in correctable_words(tokenize(q))] == words
+
+
+def test_an_index_with_japanese_korean_and_chinese_pages_still_suggests(tmp_path):
+    # wordfreq needs MeCab for Japanese and Korean: those languages must not be asked.
+    from indexer.write import build
+    from search.engine import Engine
+
+    pages = {
+        "ja.txt": "漁師と料理人が海沿いの村から港祭りにやって来た。祭りはまる三日間続いた。",
+        "ko.txt": "어부들과 요리사들이 해안을 따라 모든 마을에서 항구 축제에 왔다.",
+        "zh.txt": "渔民和厨师们从沿海的每个村庄赶来参加港口节，节日持续了整整三天。",
+        "en.txt": "The harbour festival drew fishermen and cooks from every village.",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    build([tmp_path], tmp_path / "index")
+    results = Engine(tmp_path / "index").search(SearchRequest(q="festivall"))
+    assert results.suggestion == "festival"
