@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,15 +49,52 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(seed_index: Path) -> Iterator[str]:
-    """The app served by waitress, the production server `sifter serve` uses."""
+@contextmanager
+def serving(index_dir: Path) -> Iterator[str]:
+    """The app over `index_dir` served by waitress, the production server `sifter serve`
+    uses, on a free loopback port; yields its base URL."""
     from waitress.server import create_server
 
     from web.app import create_app
 
-    server = create_server(create_app(seed_index), host="127.0.0.1", port=free_port(), threads=4)
+    server = create_server(create_app(index_dir), host="127.0.0.1", port=free_port(), threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(seed_index: Path) -> Iterator[str]:
+    """The bundled corpus served by waitress."""
+    with serving(seed_index) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def rich_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/web/corpus.py's 44 pages (six languages, five sources, ten years, two
+    syndicated copies) indexed through the real pipeline."""
+    from indexer.write import build
+    from tests.web.corpus import write_corpus
+
+    corpus = write_corpus(tmp_path_factory.mktemp("rich-corpus"))
+    index_dir = tmp_path_factory.mktemp("rich-index")
+    report = build([corpus], index_dir)
+    assert report.indexed == 44 and not report.failed
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def rich_client(rich_index: Path):
+    from web.app import create_app
+
+    return create_app(rich_index).test_client()
+
+
+@pytest.fixture(scope="session")
+def rich_server_url(rich_index: Path) -> Iterator[str]:
+    with serving(rich_index) as url:
+        yield url

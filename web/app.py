@@ -1,89 +1,214 @@
-"""The Flask app: the search page, the document page and the JSON API over one Engine."""
+"""The Flask app: the search, document and stats pages and the JSON API over one Engine.
+
+Routes only turn a request into engine calls and render the same data as HTML or JSON;
+payload.py builds the data, templates lay it out. Served by waitress (`sifter serve`),
+never by Flask's debug server.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from search.engine import Engine, IndexMissing
-from search.query import QueryError
-from web.payload import request_from_params, results_payload
+from search.results import SearchRequest
+from web import payload
+from web.documents import document_payload
+from web.errors import HEADLINES, ApiError, as_api_error
+from web.histogram import year_histogram
+from web.languages import language_name
+from web.openapi import SPEC
+from web.stats import index_stats
+
+MAX_BODY_BYTES = 64 * 1024  # a POSTed search; queries are capped far below this anyway
+
+SECURITY_HEADERS = {
+    # No inline script or style at all: JavaScript comes from /static only.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 def create_app(index_dir: str | Path) -> Flask:
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # UTF-8, not \uXXXX escapes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state: dict[str, Engine] = {}
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    _template_helpers(app)
+    engines: list[Engine] = []
+    lock = threading.Lock()
 
     def engine() -> Engine:
-        # Opened on first use, so the server can start before the first index is built.
-        if "engine" not in state:
-            state["engine"] = Engine(index_dir)
-        return state["engine"]
+        # Opened on first use, so the server can start before the first index is built;
+        # each thread then keeps its own searcher and refreshes it (Engine.searcher).
+        with lock:
+            if not engines:
+                engines.append(Engine(index_dir))
+            return engines[0]
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/")
-
-    def search_payload() -> dict:
-        params = {name: request.args.getlist(name) for name in request.args}
-        return results_payload(engine().search(request_from_params(params)))
+    def run_search(params: dict[str, list[str]]) -> tuple[SearchRequest, dict]:
+        search_request = payload.request_from_params(params)
+        return search_request, payload.results_payload(engine().search(search_request))
 
     @app.get("/")
     def search_page():
         if not request.args:
-            return render_template("search.html", results=None, query="")
+            return render_template("search.html", results=None, query="", home=_home(engine))
+        search_request, results = run_search(_args())
         return render_template(
-            "search.html", results=search_payload(), query=request.args.get("q", "")
+            "search.html",
+            results=results,
+            query=search_request.q,
+            view=_search_view(search_request, results),
         )
-
-    @app.get("/api/search")
-    def api_search():
-        return jsonify(search_payload())
 
     @app.get("/doc/<doc_id>")
     def document_page(doc_id: str):
         return render_template("document.html", doc=_document(engine(), doc_id))
 
+    @app.get("/stats")
+    def stats_page():
+        return render_template("stats.html", stats=index_stats(engine()))
+
+    @app.get("/api/search")
+    def api_search():
+        return jsonify(run_search(_args())[1])
+
+    @app.post("/api/search")
+    def api_search_post():
+        if not request.is_json:
+            raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        body = request.get_json(silent=True)
+        if body is None:
+            raise ApiError(400, "invalid_json", "The body is not valid JSON.", "body")
+        return jsonify(run_search(payload.params_from_json(body))[1])
+
     @app.get("/api/documents/<doc_id>")
     def api_document(doc_id: str):
         return jsonify(_document(engine(), doc_id))
+
+    @app.get("/api/stats")
+    def api_stats():
+        return jsonify(index_stats(engine()))
 
     @app.get("/api/health")
     def health():
         return jsonify({"status": "ok", "documents": engine().count()})
 
-    @app.errorhandler(QueryError)
-    @app.errorhandler(ValueError)
-    def bad_request(error: Exception):
-        return _error(400, str(error), wants_json())
+    @app.get("/api/openapi.json")
+    def openapi():
+        return jsonify(SPEC)
 
-    @app.errorhandler(IndexMissing)
-    def no_index(error: IndexMissing):
-        return _error(503, str(error), wants_json())
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return _error(error.code or 500, error.description or error.name, wants_json())
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.errorhandler(Exception)
-    def internal_error(error: Exception):
-        app.logger.exception("unhandled error on %s", request.full_path)
-        return _error(500, "Internal error; it has been logged.", wants_json())
+    def error(error: Exception):
+        failure = as_api_error(error)
+        if failure.status >= 500 and not isinstance(error, HTTPException):
+            app.logger.exception("unhandled error on %s", request.full_path)
+        if request.path.startswith("/api/"):
+            return jsonify(failure.body()), failure.status
+        return render_template(
+            "error.html",
+            status=failure.status,
+            headline=HEADLINES.get(failure.status, f"Error {failure.status}"),
+            failure=failure,
+            query=request.args.get("q", ""),
+            retry_url=_without(failure.param) if failure.status == 400 else None,
+        ), failure.status
 
     return app
 
 
+def _template_helpers(app: Flask) -> None:
+    """Formatting the templates need (layout stays in the templates, logic here)."""
+    app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["value_label"] = lambda value, name: payload.value_label(name, value)
+    app.jinja_env.filters["filesize"] = _filesize
+    app.jinja_env.filters["percent"] = lambda share: f"{share * 100:.0f}%"
+    app.jinja_env.tests["web_url"] = _is_web_url
+    app.jinja_env.globals["FILTER_TITLES"] = payload.FILTER_TITLES
+
+
+def _is_web_url(url: object) -> bool:
+    """Only http(s) URLs become links: a crawled `javascript:` or `data:` URL stays text."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _filesize(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def _args() -> dict[str, list[str]]:
+    return {name: request.args.getlist(name) for name in request.args}
+
+
+def _without(param: str | None) -> str | None:
+    """This page's URL without the parameter at fault, to search again without it."""
+    if not param or param == "q" or param not in request.args:
+        return None
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != param]
+    return request.path + "?" + urlencode(kept)
+
+
 def _document(engine: Engine, doc_id: str) -> dict:
-    doc = engine.document(doc_id)
+    doc = document_payload(engine, doc_id)
     if doc is None:
-        abort(404, description=f"No document with id {doc_id!r}.")
-    return {key: value for key, value in doc.items() if key not in ("file", "root", "fingerprint")}
+        raise ApiError(404, "not_found", f"No document with id {doc_id!r}.", "id")
+    return doc
 
 
-def _error(status: int, message: str, as_json: bool):
-    if as_json:
-        return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, message=message), status
+def _home(engine: Callable[[], Engine]) -> dict | None:
+    """Index size for the landing page; None while there is no index (the page still works)."""
+    try:
+        return {"documents": engine().count()}
+    except IndexMissing:
+        return None
+
+
+def _search_view(search_request: SearchRequest, results: dict) -> dict:
+    """What the search page shows besides the payload: chips and the URLs of its controls."""
+    return {
+        "chips": payload.chips(search_request),
+        "clear_url": payload.clear_url(search_request),
+        "sort_urls": {
+            sort: payload.variant_url(search_request, sort=sort) for sort in ("relevance", "date")
+        },
+        "collapse_url": payload.variant_url(search_request, collapse=not search_request.collapse),
+        "page_links": payload.page_links(search_request, results["pages"]),
+        "histogram": year_histogram(results["facets"]["year"]),
+        "year_others": results["facets"]["year"]["others"],
+        "first_rank": (search_request.page - 1) * search_request.per_page + 1,
+        "keep_for_query": _state(search_request, "q"),
+        "keep_for_facets": _state(search_request, "lang", "source", "year"),
+        "keep_for_dates": _state(search_request, "date_from", "date_to"),
+    }
+
+
+def _state(search_request: SearchRequest, *edited: str) -> list[tuple[str, str]]:
+    """The request's settings as (name, value) pairs for a form to carry along in hidden
+    fields, without the ones the form edits itself (and without the page: back to 1)."""
+    query = payload.query_string(replace(search_request, page=1))
+    return [(name, value) for name, value in parse_qsl(query[1:]) if name not in edited]

@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web UI and API (waitress)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--threads", type=int, default=None, help="worker threads (default: 2 per core, 4-16)"
+    )
     serve.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     serve.set_defaults(run=_serve)
     return parser
@@ -209,14 +211,32 @@ def _extract_text(doc) -> str:
     return "\n".join(lines)
 
 
+def serve_threads(cores: int | None = None) -> int:
+    """Worker threads for this machine: searches are CPU-bound under the GIL, so more
+    threads than ~2 per core only queue; a few spare ones keep fast pages (health, static
+    files) answering while slow searches run. Each thread keeps its own open searcher."""
+    cores = cores or os.cpu_count() or 1
+    return max(4, min(16, 2 * cores))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import waitress
 
     from web.app import create_app
 
-    print(f"Sifter on http://{args.host}:{args.port}/ (index {args.index})", file=sys.stderr)
+    threads = args.threads or serve_threads()
+    print(
+        f"Sifter on http://{args.host}:{args.port}/ (index {args.index}, {threads} threads)",
+        file=sys.stderr,
+    )
     waitress.serve(
-        create_app(args.index), host=args.host, port=args.port, threads=args.threads, ident="sifter"
+        create_app(args.index),
+        host=args.host,
+        port=args.port,
+        threads=threads,
+        ident="sifter",
+        channel_timeout=60,
+        clear_untrusted_proxy_headers=True,
     )
     return EXIT_OK
 

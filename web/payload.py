@@ -13,12 +13,38 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from search.results import Facet, Hit, Results, SearchRequest
+from web.languages import language_name
 
 DEFAULTS = SearchRequest()
 
 
+PARAMS = (
+    "q",
+    "lang",
+    "source",
+    "year",
+    "date_from",
+    "date_to",
+    "sort",
+    "page",
+    "per_page",
+    "collapse",
+)
+REPEATABLE = ("lang", "source", "year")
+
+
+class BadParameter(ValueError):
+    """A request parameter that cannot be used; `param` names it for the API's error."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
 def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
-    """A SearchRequest from URL-style parameters; ValueError with a user-facing message."""
+    """A SearchRequest from URL-style parameters; BadParameter with a user-facing message.
+
+    Each parameter is checked alone first, so the error can name the one at fault."""
 
     def one(name: str, default: str) -> str:
         values = params.get(name) or [default]
@@ -35,27 +61,58 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         if not text:
             return default
         if text not in ("true", "false", "1", "0", "yes", "no"):
-            raise ValueError(f"{name} must be true or false, not {text!r}")
+            raise BadParameter(name, f"{name} must be true or false, not {text!r}")
         return text in ("true", "1", "yes")
 
     def number(name: str, default: int) -> int:
         text = one(name, str(default)).strip() or str(default)
         if not text.isdigit():
-            raise ValueError(f"{name} must be a whole number, not {text!r}")
+            raise BadParameter(name, f"{name} must be a whole number, not {text!r}")
         return int(text)
 
-    return SearchRequest(
-        q=one("q", "").strip(),
-        lang=many("lang"),
-        source=many("source"),
-        year=many("year"),
-        date_from=optional("date_from"),
-        date_to=optional("date_to"),
-        sort=one("sort", "relevance").strip() or "relevance",
-        page=number("page", 1),
-        per_page=number("per_page", DEFAULTS.per_page),
-        collapse=flag("collapse", DEFAULTS.collapse),
-    )
+    fields = {
+        "q": one("q", "").strip(),
+        "lang": many("lang"),
+        "source": many("source"),
+        "year": many("year"),
+        "date_from": optional("date_from"),
+        "date_to": optional("date_to"),
+        "sort": one("sort", "relevance").strip() or "relevance",
+        "page": number("page", 1),
+        "per_page": number("per_page", DEFAULTS.per_page),
+        "collapse": flag("collapse", DEFAULTS.collapse),
+    }
+    for name, value in fields.items():
+        try:
+            SearchRequest(**{name: value})
+        except ValueError as error:
+            raise BadParameter(name, str(error)) from None
+    try:
+        return SearchRequest(**fields)
+    except ValueError as error:  # only date_from after date_to fails together
+        raise BadParameter("date_from", str(error)) from None
+
+
+def params_from_json(body: object) -> dict[str, list[str]]:
+    """URL-style parameters from a POST body: a JSON object of the same names, whose
+    values are strings, numbers, booleans or (for the repeatable filters) lists of them."""
+    if not isinstance(body, dict):
+        raise BadParameter("body", "the request body must be a JSON object")
+    params: dict[str, list[str]] = {}
+    for name, value in body.items():
+        if name not in PARAMS:
+            raise BadParameter(name, f"unknown parameter {name!r}; known: {', '.join(PARAMS)}")
+        values = value if isinstance(value, list) and name in REPEATABLE else [value]
+        params[name] = [_text(name, v) for v in values if v is not None]
+    return params
+
+
+def _text(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int):
+        return str(value)
+    raise BadParameter(name, f"{name} must be a string or a whole number, not {value!r}")
 
 
 def query_string(request: SearchRequest) -> str:
@@ -159,3 +216,69 @@ def results_payload(results: Results) -> dict:
         if request.page > 1
         else None,
     }
+
+
+FILTER_TITLES = {
+    "source": "Source",
+    "lang": "Language",
+    "year": "Year",
+    "date_from": "From",
+    "date_to": "To",
+}
+
+
+def value_label(name: str, value: str) -> str:
+    """How a filter value reads to people: language codes by name, the rest as they are."""
+    return f"{language_name(value)} ({value})" if name == "lang" else value
+
+
+def chips(request: SearchRequest) -> list[dict]:
+    """Each active filter with the URL that removes it (the rest of the request kept)."""
+    found = []
+    for name, values in request.filters().items():
+        for value in values:
+            found.append(_chip(name, value, toggled(request, name, value)))
+    for name in ("date_from", "date_to"):
+        if value := getattr(request, name):
+            found.append(_chip(name, value, replace(request, page=1, **{name: None})))
+    return found
+
+
+def _chip(name: str, value: str, without: SearchRequest) -> dict:
+    return {
+        "param": name,
+        "value": value,
+        "label": f"{FILTER_TITLES[name]}: {value_label(name, value)}",
+        "remove_url": query_string(without),
+    }
+
+
+def clear_url(request: SearchRequest) -> str:
+    """The query alone, every filter removed."""
+    return query_string(
+        replace(request, page=1, lang=(), source=(), year=(), date_from=None, date_to=None)
+    )
+
+
+def variant_url(request: SearchRequest, **changes: object) -> str:
+    """The request with other settings (sort, collapse), back on page 1."""
+    return query_string(replace(request, page=1, **changes))
+
+
+def page_links(request: SearchRequest, pages: int, around: int = 2) -> list[dict]:
+    """Numbered page links: the first, the last and `around` either side of the current
+    page; `None` numbers stand for the gaps between them."""
+    wanted = {1, pages, *range(request.page - around, request.page + around + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= pages)
+    links: list[dict] = []
+    for number in numbers:
+        if links and number - links[-1]["number"] > 1:
+            links.append({"number": None, "url": None, "current": False})
+        links.append(
+            {
+                "number": number,
+                "url": query_string(replace(request, page=number)),
+                "current": number == request.page,
+            }
+        )
+    return links

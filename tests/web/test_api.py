@@ -51,28 +51,37 @@ def test_toggle_urls_add_and_remove_filters(client):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "param"),
     [
-        "q=abduction&page=abc",
-        "q=abduction&page=0",
-        "q=abduction&per_page=1000",
-        "q=abduction&sort=popularity",
-        "q=abduction&year=20x6",
-        "q=abduction&date_from=2016-13-01",
-        "q=abduction&date_from=2016-1-1",
-        "q=abduction&date_to=soon",
-        "q=abduction&date_from=2020-01-01&date_to=2019-01-01",
-        "q=OR%20OR",
-        "q=%22%22",
-        "q=*",
-        "q=%21%21%21",
-        "q=" + "a%20" * 100,
+        ("q=abduction&page=abc", "page"),
+        ("q=abduction&page=0", "page"),
+        ("q=abduction&page=-1", "page"),
+        ("q=abduction&page=1.5", "page"),
+        ("q=abduction&per_page=1000", "per_page"),
+        ("q=abduction&per_page=101", "per_page"),
+        ("q=abduction&per_page=0", "per_page"),
+        ("q=abduction&sort=popularity", "sort"),
+        ("q=abduction&year=20x6", "year"),
+        ("q=abduction&date_from=2016-13-01", "date_from"),
+        ("q=abduction&date_from=2016-1-1", "date_from"),
+        ("q=abduction&date_to=soon", "date_to"),
+        ("q=abduction&date_to=2016-02-30", "date_to"),
+        ("q=abduction&date_from=2020-01-01&date_to=2019-01-01", "date_from"),
+        ("q=abduction&collapse=maybe", "collapse"),
+        ("q=OR%20OR", "q"),
+        ("q=%22%22", "q"),
+        ("q=*", "q"),
+        ("q=%21%21%21", "q"),
+        ("q=" + "a%20" * 100, "q"),
     ],
 )
-def test_bad_requests_get_400_with_a_message(client, query):
+def test_bad_requests_get_400_naming_the_parameter(client, query, param):
     response = client.get("/api/search?" + query)
     assert response.status_code == 400
-    assert response.get_json()["error"]
+    error = response.get_json()["error"]
+    assert set(error) == {"code", "message", "param"}
+    assert error["param"] == param and error["message"]
+    assert error["code"] == ("invalid_query" if param == "q" else "invalid_parameter")
     page = client.get("/?" + query)
     assert page.status_code == 400
     assert b"That search cannot be run" in page.data
@@ -126,7 +135,10 @@ def test_notes_say_how_the_query_was_read(client):
 
 def test_unknown_document_is_404_json(client):
     response = client.get("/api/documents/nope")
-    assert response.status_code == 404 and "nope" in response.get_json()["error"]
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error": {"code": "not_found", "message": "No document with id 'nope'.", "param": "id"}
+    }
 
 
 def test_document_api_and_page(client):

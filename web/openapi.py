@@ -1,0 +1,372 @@
+"""The OpenAPI 3.1 description served at `/api/openapi.json`.
+
+The schemas are strict (every key required, no others allowed), and the tests validate
+real responses against them, so the description cannot drift from what the API returns.
+"""
+
+from __future__ import annotations
+
+from search.results import MAX_PER_PAGE, SORTS
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+NULLABLE_DATE = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+DATE_KIND = {"enum": ["published", "updated", "crawled", None]}
+SPANS = {
+    "type": "array",
+    "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+}
+
+
+def _object(properties: dict, description: str | None = None) -> dict:
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "A parameter or the query cannot be used."),
+    "503": _json(_ref("Error"), "No index has been built yet."),
+}
+
+SCHEMAS: dict[str, dict] = {
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "code": {
+                        "type": "string",
+                        "examples": ["invalid_parameter", "invalid_query", "not_found"],
+                    },
+                    "message": {"type": "string", "description": "For people; may change."},
+                    "param": {
+                        "type": ["string", "null"],
+                        "description": "The parameter at fault, if one is.",
+                    },
+                }
+            )
+        }
+    ),
+    "Hit": _object(
+        {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "url": NULLABLE_STRING,
+            "source": {"type": "string"},
+            "lang": {"type": "string"},
+            "date": NULLABLE_DATE,
+            "date_kind": DATE_KIND,
+            "score": {"type": "number"},
+            "snippet": {
+                "type": "string",
+                "description": "HTML: the text escaped, matches in <mark>.",
+            },
+            "offsets": _object(
+                {"snippet": SPANS, "body": SPANS},
+                "Matches as [start, end) code-point offsets in the snippet's text and the body.",
+            ),
+            "duplicates": _object(
+                {
+                    "group": {"type": "string"},
+                    "count": {"type": "integer", "minimum": 0},
+                    "sources": STRINGS,
+                },
+                "Other matching pages of this hit's near-duplicate group.",
+            ),
+            "doc_url": {"type": "string"},
+        }
+    ),
+    "Facet": _object(
+        {
+            "values": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "value": {"type": "string"},
+                        "count": {"type": "integer", "minimum": 0},
+                        "selected": {"type": "boolean"},
+                        "toggle_url": {
+                            "type": "string",
+                            "description": "Query string that adds or removes this value.",
+                        },
+                    }
+                ),
+            },
+            "others": {"type": "integer", "minimum": 0, "description": "Values not listed."},
+        }
+    ),
+    "SearchResults": _object(
+        {
+            "query": {"type": "string"},
+            "parsed_query": {"type": "string", "description": "How the query was read."},
+            "notes": STRINGS,
+            "filters": _object(
+                {name: STRINGS for name in ("source", "lang", "year", "date_from", "date_to")}
+            ),
+            "sort": {"enum": list(SORTS)},
+            "collapse": {"type": "boolean"},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching pages."},
+            "rows": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Result rows: near duplicates count once when collapsed.",
+            },
+            "took_ms": {"type": "number"},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "pages": {"type": "integer", "minimum": 1},
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": _object({name: _ref("Facet") for name in ("source", "lang", "year")}),
+            "suggestion": NULLABLE_STRING,
+            "suggestion_url": NULLABLE_STRING,
+            "next_url": NULLABLE_STRING,
+            "prev_url": NULLABLE_STRING,
+        }
+    ),
+    "SearchBody": {
+        "type": "object",
+        "description": "The GET parameters as a JSON object, for queries too long for a URL.",
+        "properties": {
+            "q": {"type": "string"},
+            **{
+                name: {
+                    "oneOf": [
+                        {"type": "string"},
+                        {"type": "array", "items": {"type": ["string", "integer"]}},
+                    ]
+                }
+                for name in ("lang", "source", "year")
+            },
+            "date_from": DATE,
+            "date_to": DATE,
+            "sort": {"enum": list(SORTS)},
+            "page": {"type": ["integer", "string"]},
+            "per_page": {"type": ["integer", "string"]},
+            "collapse": {"type": ["boolean", "string"]},
+        },
+        "additionalProperties": False,
+    },
+    "Document": _object(
+        {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "url": NULLABLE_STRING,
+            "host": NULLABLE_STRING,
+            "source": {"type": "string"},
+            "lang": {"type": "string"},
+            "lang_confidence": {"type": ["number", "null"]},
+            "script": NULLABLE_STRING,
+            "lang_mix": {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "description": "Share of the text per language.",
+            },
+            "date": NULLABLE_DATE,
+            "date_kind": DATE_KIND,
+            "year": NULLABLE_STRING,
+            "dates": _object({kind: NULLABLE_DATE for kind in ("published", "updated", "crawled")}),
+            "path": NULLABLE_STRING,
+            "record": NULLABLE_STRING,
+            "external_id": NULLABLE_STRING,
+            "encoding": NULLABLE_STRING,
+            "truncated": {"type": "boolean"},
+            "simhash": NULLABLE_STRING,
+            "dup_group": NULLABLE_STRING,
+            "repairs": STRINGS,
+            "chrome": {**STRINGS, "description": "Lines removed as page chrome."},
+            "body": {"type": "string", "description": "The cleaned text."},
+            "near_duplicates": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "url": NULLABLE_STRING,
+                        "source": {"type": "string"},
+                        "lang": {"type": "string"},
+                        "date": NULLABLE_DATE,
+                        "doc_url": {"type": "string"},
+                    }
+                ),
+            },
+            "doc_url": {"type": "string"},
+        }
+    ),
+    "Stats": _object(
+        {
+            "documents": {"type": "integer"},
+            **{
+                name: {"type": "array", "items": _ref("Count")}
+                for name in ("languages", "sources", "years")
+            },
+            "undated": {"type": "integer"},
+            "duplicates": _object(
+                {"groups": {"type": "integer"}, "documents": {"type": "integer"}},
+                "Near-duplicate groups of two or more pages, and the pages in them.",
+            ),
+            "index": _object(
+                {
+                    "path": {"type": "string"},
+                    "bytes": {"type": "integer"},
+                    "segments": {"type": "integer"},
+                }
+            ),
+            "last_build": {"oneOf": [{"type": "null"}, _ref("Build")]},
+        }
+    ),
+    "Count": _object({"value": {"type": "string"}, "count": {"type": "integer"}}),
+    "Build": _object(
+        {
+            "finished_at": NULLABLE_STRING,
+            "seconds": {"type": ["number", "null"]},
+            **{
+                name: {"type": "integer"}
+                for name in ("indexed", "unchanged", "deleted", "skipped", "failed")
+            },
+            "failures": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "reason": {"type": "string"},
+                        "count": {"type": "integer"},
+                        "examples": STRINGS,
+                    }
+                ),
+            },
+        },
+        "The last `sifter index` run.",
+    ),
+    "Health": _object({"status": {"const": "ok"}, "documents": {"type": "integer", "minimum": 0}}),
+}
+
+
+def _query(name: str, schema: dict, description: str, repeatable: bool = False) -> dict:
+    if repeatable:
+        schema = {"type": "array", "items": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+        **({"style": "form", "explode": True} if repeatable else {}),
+    }
+
+
+SEARCH_PARAMETERS = [
+    _query("q", {"type": "string"}, 'Words, "phrases", -not, OR, title:/source:/lang:/year:.'),
+    _query("lang", {"type": "string"}, "Language code; repeat for any of several.", True),
+    _query("source", {"type": "string"}, "Source name; repeat for any of several.", True),
+    _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "Year; repeatable.", True),
+    _query("date_from", DATE, "First date, inclusive."),
+    _query("date_to", DATE, "Last date, inclusive."),
+    _query("sort", {"enum": list(SORTS), "default": "relevance"}, "Order of the hits."),
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+        "Hits per page.",
+    ),
+    _query(
+        "collapse",
+        {"type": "boolean", "default": True},
+        "Show near duplicates as one hit (false: every page).",
+    ),
+]
+
+SPEC: dict = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Sifter",
+        "version": "1",
+        "description": (
+            "Keyword search over noisy crawled web pages in many languages, with facets by "
+            "source, language and year. Filters are OR within a parameter and AND across "
+            "parameters. URLs in responses are query strings relative to the endpoint."
+        ),
+    },
+    "servers": [{"url": "/"}],
+    "paths": {
+        "/api/search": {
+            "get": {
+                "operationId": "search",
+                "summary": "Search",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {"200": _json(_ref("SearchResults"), "A page of results."), **ERRORS},
+            },
+            "post": {
+                "operationId": "searchPost",
+                "summary": "Search with the parameters in a JSON body (long queries)",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("SearchBody")}},
+                },
+                "responses": {
+                    "200": _json(_ref("SearchResults"), "A page of results."),
+                    "413": _json(_ref("Error"), "The body is too large."),
+                    "415": _json(_ref("Error"), "The body is not JSON."),
+                    **ERRORS,
+                },
+            },
+        },
+        "/api/documents/{id}": {
+            "get": {
+                "operationId": "document",
+                "summary": "One document: text, metadata, removed chrome, near duplicates",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": _json(_ref("Document"), "The document."),
+                    "404": _json(_ref("Error"), "No document has this id."),
+                    "503": ERRORS["503"],
+                },
+            }
+        },
+        "/api/stats": {
+            "get": {
+                "operationId": "stats",
+                "summary": "What the index holds and how it was built",
+                "responses": {
+                    "200": _json(_ref("Stats"), "Index statistics."),
+                    "503": ERRORS["503"],
+                },
+            }
+        },
+        "/api/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Liveness, and the number of documents",
+                "responses": {"200": _json(_ref("Health"), "Up."), "503": ERRORS["503"]},
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This description",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+    },
+    "components": {"schemas": SCHEMAS},
+}
