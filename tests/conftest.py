@@ -56,8 +56,10 @@ def serving(index_dir: Path) -> Iterator[str]:
     from waitress.server import create_server
 
     from web.app import create_app
+    from web.cli import waitress_options
 
-    server = create_server(create_app(index_dir), host="127.0.0.1", port=free_port(), threads=4)
+    app = create_app(index_dir)
+    server = create_server(app, host="127.0.0.1", port=free_port(), **waitress_options(4))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

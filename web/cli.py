@@ -219,25 +219,28 @@ def serve_threads(cores: int | None = None) -> int:
     return max(4, min(16, 2 * cores))
 
 
+def waitress_options(threads: int | None = None) -> dict:
+    """How `sifter serve` runs waitress (the tests' server uses the same)."""
+    return {
+        "threads": threads or serve_threads(),
+        "ident": "sifter",  # the Server header
+        "channel_timeout": 60,  # seconds a silent connection is kept
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 def _serve(args: argparse.Namespace) -> int:
     import waitress
 
     from web.app import create_app
 
-    threads = args.threads or serve_threads()
+    options = waitress_options(args.threads)
     print(
-        f"Sifter on http://{args.host}:{args.port}/ (index {args.index}, {threads} threads)",
+        f"Sifter on http://{args.host}:{args.port}/ "
+        f"(index {args.index}, {options['threads']} threads)",
         file=sys.stderr,
     )
-    waitress.serve(
-        create_app(args.index),
-        host=args.host,
-        port=args.port,
-        threads=threads,
-        ident="sifter",
-        channel_timeout=60,
-        clear_untrusted_proxy_headers=True,
-    )
+    waitress.serve(create_app(args.index), host=args.host, port=args.port, **options)
     return EXIT_OK
 
 

@@ -216,3 +216,138 @@ def test_hits_carry_match_offsets_and_duplicates(client):
     assert marked == {"Yokota", "Yokota’s"}  # the possessive is one word, marked whole
     assert client.get("/api/search?q=yokota&collapse=false").get_json()["collapse"] is False
     assert client.get("/api/search?q=yokota&collapse=maybe").status_code == 400
+
+
+def test_post_takes_the_same_parameters_as_get(rich_client):
+    get = rich_client.get("/api/search?q=velmora&lang=de&lang=fr&per_page=5&page=2").get_json()
+    post = rich_client.post(
+        "/api/search", json={"q": "velmora", "lang": ["de", "fr"], "per_page": 5, "page": "2"}
+    ).get_json()
+    get.pop("took_ms"), post.pop("took_ms")
+    assert post == get and post["total"] == 15 and len(post["hits"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "param"),
+    [
+        ('{"q": "velmora", "page": "x"}', 400, "invalid_parameter", "page"),
+        ('{"q": "velmora", "per_page": 101}', 400, "invalid_parameter", "per_page"),
+        ('{"q": "velmora", "collapse": "sometimes"}', 400, "invalid_parameter", "collapse"),
+        ('{"q": "velmora", "page": 1.5}', 400, "invalid_parameter", "page"),
+        ('{"q": "velmora", "lang": {"de": 1}}', 400, "invalid_parameter", "lang"),
+        ('{"query": "velmora"}', 400, "invalid_parameter", "query"),
+        ('["velmora"]', 400, "invalid_parameter", "body"),
+        ('{"q": "velmora"', 400, "invalid_json", "body"),
+    ],
+)
+def test_post_errors_name_the_parameter(rich_client, body, status, code, param):
+    response = rich_client.post("/api/search", data=body, content_type="application/json")
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["param"] == param
+
+
+def test_post_needs_json(rich_client):
+    response = rich_client.post("/api/search", data={"q": "velmora"})
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_unknown_api_path_and_method_are_json(rich_client):
+    missing = rich_client.get("/api/nothing")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    wrong = rich_client.delete("/api/search")
+    assert wrong.status_code == 405
+    assert wrong.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=%00",
+        "page=%EF%BC%91",  # a full-width digit one
+        "page=99999999999999999999999",
+        "per_page=%E2%85%A0",  # a Roman numeral one
+        "year=%D9%A2%D9%A0%D9%A1%D9%A6",  # 2016 in Arabic-Indic digits
+        "date_from=%EF%BC%92%EF%BC%90%EF%BC%91%EF%BC%96-01-01",
+        "date_to=2016-02-29T00:00",
+        "sort=",
+        "collapse=",
+        "lang=%00&source=%FF",
+        "q=%F0%9F%98%80",
+        "q=title:",
+        "q=(((((",
+        "q=" + "%22" * 50,
+        "q=-velmora",
+        "q=velmora&q=",
+    ],
+)
+def test_odd_input_is_never_a_500(rich_client, query):
+    for path in ("/api/search?", "/?"):
+        response = rich_client.get(path + query)
+        assert response.status_code in (200, 400), (path, query, response.data[:300])
+        if path.startswith("/api") and response.status_code == 400:
+            assert response.get_json()["error"]["message"]
+
+
+def test_document_has_every_key_and_its_near_duplicates(rich_client):
+    hit = rich_client.get("/api/search?q=velmora&source=Wire%20Syndicate&lang=de").get_json()
+    copy = hit["hits"][0]
+    doc = rich_client.get(f"/api/documents/{copy['id']}").get_json()
+    assert doc["source"] == "Wire Syndicate" and doc["lang"] == "de"
+    assert doc["record"] and doc["external_id"] == "de-1-copy" and doc["host"]
+    assert doc["dates"]["crawled"] == doc["date"] and doc["date_kind"] == "crawled"
+    (original,) = doc["near_duplicates"]
+    assert original["source"] != "Wire Syndicate" and original["doc_url"].startswith("/doc/")
+    back = rich_client.get(f"/api/documents/{original['id']}").get_json()
+    assert [d["id"] for d in back["near_duplicates"]] == [copy["id"]]
+    assert "file" not in doc and "root" not in doc and "fingerprint" not in doc
+
+
+def test_stats_count_languages_sources_years_and_duplicates(rich_client):
+    stats = rich_client.get("/api/stats").get_json()
+    assert stats["documents"] == 44
+    assert {row["value"]: row["count"] for row in stats["languages"]} == {
+        "de": 8,
+        "en": 8,
+        "es": 7,
+        "fr": 7,
+        "ja": 7,
+        "zh": 7,
+    }
+    assert stats["sources"][-1] == {"value": "Wire Syndicate", "count": 2}
+    assert [row["value"] for row in stats["years"]] == [str(y) for y in range(2015, 2025)]
+    assert stats["duplicates"] == {"groups": 2, "documents": 4}
+    assert stats["index"]["bytes"] > 10_000
+    build = stats["last_build"]
+    assert build["indexed"] == 44 and build["failed"] == 0 and build["finished_at"]
+
+
+def test_stats_group_failures_by_reason(tmp_path):
+    from indexer.write import build
+    from web.app import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("A page about the river Velmora and its floods.\n" * 5)
+    (corpus / "bad.jsonl").write_text(
+        '{"text": "fine page text here for the index"}\nnot json\n{]\n'
+    )
+    build([corpus], tmp_path / "index")
+    stats = create_app(tmp_path / "index").test_client().get("/api/stats").get_json()
+    failures = stats["last_build"]["failures"]
+    assert stats["last_build"]["failed"] == sum(f["count"] for f in failures) >= 2
+    assert all(f["reason"] and f["examples"] for f in failures)
+    page = create_app(tmp_path / "index").test_client().get("/stats").get_data(as_text=True)
+    assert "Why files failed" in page and "bad.jsonl" in page
+
+
+def test_health_without_an_index_is_503_json(tmp_path):
+    from web.app import create_app
+
+    client = create_app(tmp_path / "nothing-yet").test_client()
+    response = client.get("/api/health")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "index_missing"
+    assert client.get("/").status_code == 200  # the landing page still works
+    assert client.get("/?q=x").status_code == 503
