@@ -35,6 +35,11 @@ def line_hash(line: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+def hashes(lines: Iterable[str]) -> list[int]:
+    """The hashes of a page's non-blank lines, in order (what `Counts` counts)."""
+    return [line_hash(line) for line in lines if line.strip()]
+
+
 def source_key(url: str | None, root: str, relpath: str) -> str:
     """The URL's host, else the folder the file sits in under its root."""
     host = urlsplit(url.strip()).hostname if url else None
@@ -52,7 +57,10 @@ class Counts:
     _bodies: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, source: str, lines: Iterable[str]) -> None:
-        hashes = [line_hash(line) for line in lines if line.strip()]
+        self.add_hashes(source, hashes(lines))
+
+    def add_hashes(self, source: str, hashes: list[int]) -> None:
+        """A page given by its line hashes (computed where the page was decoded)."""
         body = hash(tuple(hashes))
         if not hashes or body in self._bodies[source]:
             return  # an exact copy (a syndicated article, a re-crawl) is the same page

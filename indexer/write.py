@@ -1,37 +1,57 @@
 """Documents into the Whoosh index, and the index run that mirrors corpus roots.
 
 `sifter index ROOT...` makes the index mirror those roots (DESIGN-NOTES.md): files
-whose size or mtime changed are re-indexed, files gone from a root are deleted,
-documents from other roots are left alone. The change-tracking data (file path and
-fingerprint) lives in the index's own stored fields, so it commits with Whoosh.
+whose content changed are re-indexed, files gone from a root are deleted, documents from
+other roots are left alone. The change-tracking data (file path and fingerprint: size,
+mtime and a content hash) lives in two columns of the index, so it commits with Whoosh
+and is read without touching the stored bodies.
+
+A run streams: records are read lazily and processed by a pool of worker processes
+(`indexer.parallel`), which also analyse the text fields, while this process only files
+the postings in Whoosh's single writer. A full build goes into a new generation that
+replaces the live one atomically when complete (`search.generations`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
+import hashlib
 import json
 import os
+import posixpath
+import shutil
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import LockError
+from whoosh.fields import Schema
+from whoosh.writing import LockError, SegmentWriter
 
 from indexer import duplicates, templates
 from indexer.decode import DecodeError, decode
 from indexer.model import Document, Failure, RawRecord
+from indexer.parallel import default_procs, ordered_map
 from indexer.pipeline import process
 from indexer.read import CorpusFile, list_files, read_file
+from search import generations
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
+    analyse,
     build_schema,
     index_version,
     text_fields_for,
 )
 
-BUILD_REPORT = "sifter-build.json"
+BUILD_REPORT = "sifter-build.json"  # beside the generations: the last run, for /stats
+LOCK_FILE = "sifter-index.lock"
+ROOTS_FILE = "sifter-roots.json"  # in a generation: the corpus roots it mirrors
+WRITER_MB = 256  # Whoosh's posting pool before it spills a sorted run to disk
+NO_TEXT = "no text left"
 
 
 class IndexBusy(Exception):
@@ -49,6 +69,7 @@ class BuildReport:
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
     finished_at: str = ""
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the run
 
 
 def fields_of(doc: Document) -> dict[str, object]:
@@ -89,75 +110,205 @@ def fields_of(doc: Document) -> dict[str, object]:
 
 
 def open_or_create(index_dir: Path) -> whoosh_index.Index:
-    """The index in index_dir; a new empty one when there is none or when it was built by
-    another schema version (its tokens would not match today's queries)."""
+    """A new empty index of today's schema in index_dir (a generation folder)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(index_dir)) and index_version(index_dir) == SCHEMA_VERSION:
-        return whoosh_index.open_dir(str(index_dir))
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     (index_dir / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
     return ix
 
 
-def build(roots: Iterable[Path], index_dir: Path, progress: bool = False) -> BuildReport:
-    """Index the roots into index_dir, in one commit, and report what happened."""
+def build(
+    roots: Iterable[Path],
+    index_dir: Path,
+    progress: bool = False,
+    procs: int | None = None,
+    rebuild: bool = False,
+) -> BuildReport:
+    """Make the index in index_dir mirror the roots, and report what happened.
+
+    Incremental when the live index has today's schema: only files whose content changed
+    are read again, in one commit. A full build (`rebuild`, no index yet, or one of another
+    schema version) writes a new generation beside the live one, re-indexes the roots the
+    live one held as well, and switches to it atomically when it is complete (searches
+    keep being served from the old generation meanwhile). `procs` worker processes run the
+    pipeline (default: $SIFTER_PROCS or one per CPU)."""
     started = time.monotonic()
+    index_dir = Path(index_dir)
+    procs = procs or default_procs()
+    roots = [Path(root) for root in roots]
     report = BuildReport()
-    ix = open_or_create(index_dir)
-    try:
-        writer = ix.writer(limitmb=256)
-    except LockError as error:
-        raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
-    try:
-        known = _known_files(ix)
-        for root in roots:
-            if not root.exists():
-                # Never read a missing root as "every file was deleted": it may be unmounted.
-                report.failed.append(Failure(str(root), None, "no such file or directory"))
-                continue
-            files, failures = list_files(root)
-            report.failed.extend(failures)
-            changed = []
-            for file in files:
-                fingerprint, count = known.get(str(file.path), (None, 0))
-                if fingerprint == file.fingerprint:
-                    report.unchanged += count
-                    continue
-                changed.append(file)
-                if fingerprint is not None:  # its records are replaced wholesale
-                    writer.delete_by_term("file", str(file.path))
-            learned = _template_lines(files) if changed else {}
-            for doc in _documents(changed, report, progress, learned):
-                writer.add_document(**fields_of(doc))
-                report.indexed += 1
-            listed = {str(file.path) for file in files}
-            for path in known:
-                if _under(path, root.absolute()) and path not in listed:
-                    report.deleted += writer.delete_by_term("file", path)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    regroup(ix)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir):
+        live = generations.live_dir(index_dir)
+        full = rebuild or live is None or index_version(live) != SCHEMA_VERSION
+        if full:
+            target = generations.next_generation(index_dir)
+            old_roots = _indexed_roots(live) if live is not None else []
+            roots += [root for root in old_roots if root not in roots]
+            ix, known = open_or_create(target), {}
+        else:
+            target, ix = live, whoosh_index.open_dir(str(live))
+            known = _known_files(ix)
+        try:
+            writer = ix.writer(limitmb=WRITER_MB)
+        except LockError as error:  # an older Sifter, without the folder lock, is writing
+            raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
+        try:
+            with _phase(report, "documents"):
+                _update(writer, roots, known, report, procs, progress)
+            with _phase(report, "commit"):
+                writer.commit()
+            with _phase(report, "regroup"):
+                regroup(ix)
+            _save_roots(target, roots)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            if full:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        if full:
+            generations.switch(index_dir, target)
     report.seconds = round(time.monotonic() - started, 3)
     report.finished_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     _save_report(index_dir, report)
     return report
 
 
-def _template_lines(files: list[CorpusFile]) -> dict[str, frozenset[int]]:
+@contextlib.contextmanager
+def _phase(report: BuildReport, name: str) -> Iterator[None]:
+    """Time a step of the run into report.phases (nested steps count in their parent too)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.phases[name] = round(time.perf_counter() - started, 2)
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One `sifter index` per index folder at a time (generations are chosen under it)."""
+    with open(index_dir / LOCK_FILE, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _update(
+    writer: SegmentWriter,
+    roots: list[Path],
+    known: dict[str, tuple[str, int]],
+    report: BuildReport,
+    procs: int,
+    progress: bool,
+) -> None:
+    """Delete what changed or went away, then index what changed, learning template lines
+    first from the folders (sources) the changes touch."""
+    changed: list[CorpusFile] = []
+    learn: list[CorpusFile] = []
+    for root in roots:
+        if not root.exists():
+            # Never read a missing root as "every file was deleted": it may be unmounted.
+            report.failed.append(Failure(str(root), None, "no such file or directory"))
+            continue
+        files, failures = list_files(root)
+        report.failed.extend(failures)
+        touched: set[str] = set()
+        root_changed = []
+        for file in files:
+            path = str(file.path)
+            fingerprint, count = known.get(path, (None, 0))
+            current = _current_fingerprint(file, fingerprint)
+            if current is None:
+                report.unchanged += count
+                continue
+            root_changed.append(replace(file, fingerprint=current))
+            touched.add(_folder(file))
+            if fingerprint is not None:  # its records are replaced wholesale
+                writer.delete_by_term("file", path)
+        changed += root_changed
+        # Template lines are learned per source; the source of a page without a URL is its
+        # folder, so the unchanged pages of a touched folder are read (never the whole root).
+        fresh = {str(file.path) for file in root_changed}
+        learn += root_changed
+        learn += [f for f in files if _folder(f) in touched and str(f.path) not in fresh]
+        listed = {str(file.path) for file in files}
+        for path in known:
+            if _under(path, root.absolute()) and path not in listed:
+                report.deleted += writer.delete_by_term("file", path)
+    if not changed:
+        return
+    with _phase(report, "templates"):
+        learned = _template_lines(learn, procs)
+    for item in _documents(changed, report, progress, learned, procs):
+        writer.add_document(**item)
+        report.indexed += 1
+
+
+def _current_fingerprint(file: CorpusFile, known: str | None) -> str | None:
+    """The file's fingerprint (size:mtime:content hash), or None when it is unchanged:
+    same size and mtime as indexed, or else the same content (a touched or copied file)."""
+    stat_part = file.fingerprint
+    if known is not None and known.rpartition(":")[0] == stat_part:
+        return None
+    digest = _content_hash(file.path)
+    if known is not None and digest and known.rpartition(":")[2] == digest:
+        return None
+    return f"{stat_part}:{digest}"
+
+
+def _content_hash(path: Path) -> str:
+    """blake2b of the file's bytes; "" when it cannot be read (read_file reports why)."""
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        if not path.is_file():
+            return ""
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _folder(file: CorpusFile) -> tuple[str, str]:
+    return str(file.root), posixpath.dirname(file.relpath)
+
+
+def _records(files: list[CorpusFile]) -> Iterator[tuple[RawRecord | Failure, bool]]:
+    """Every record of the files, read lazily; True with the last item of each file."""
+    for file in files:
+        previous = None
+        for item in read_file(file):
+            if previous is not None:
+                yield previous, False
+            previous = item
+        if previous is not None:
+            yield previous, True
+
+
+def _template_lines(files: list[CorpusFile], procs: int) -> dict[str, frozenset[int]]:
     """First pass, decode only: the lines repeated across each source's pages (templates)."""
     counts = templates.Counts()
-    for file in files:
-        for item in read_file(file):
-            if isinstance(item, Failure):
-                continue
-            try:
-                page = decode(item)
-            except DecodeError:
-                continue
-            counts.add(_source(item), (block.text for block in page.blocks))
+    raws = (item for item, _ in _records(files) if not isinstance(item, Failure))
+    for found in ordered_map(_page_lines, raws, procs):
+        if found is not None:
+            counts.add_hashes(*found)
     return counts.learned()
+
+
+def _page_lines(raw: RawRecord) -> tuple[str, list[int]] | None:
+    """In a worker: the record's source and the hashes of its lines."""
+    try:
+        page = decode(raw)
+    except DecodeError:
+        return None
+    return _source(raw), templates.hashes(block.text for block in page.blocks)
 
 
 def _source(raw: RawRecord) -> str:
@@ -169,21 +320,53 @@ def _documents(
     report: BuildReport,
     progress: bool,
     learned: dict[str, frozenset[int]],
-) -> Iterator[Document]:
+    procs: int,
+) -> Iterator[dict[str, object]]:
+    """The Whoosh fields of every document of the files, made by `procs` workers, in
+    corpus order (so that a parallel build holds the same documents as a serial one)."""
     from tqdm import tqdm
 
-    for file in tqdm(files, desc="indexing", unit="file", disable=not progress):
-        for item in read_file(file):
-            if isinstance(item, Failure):
-                result: Document | Failure = item
-            else:
-                result = process(item, learned.get(_source(item), frozenset()))
+    tasks = (
+        (item, learned.get(_source(item)) if isinstance(item, RawRecord) else None, last)
+        for item, last in _records(files)
+    )
+    with tqdm(total=len(files), desc="indexing", unit="file", disable=not progress) as bar:
+        for result, last in ordered_map(_indexed, tasks, procs):
+            bar.update(last)
             if isinstance(result, Failure):
-                report.failed.append(result)
-            elif not (result.body or result.title):
-                report.skipped.append(Failure(result.path, result.record, "no text left"))
+                (report.skipped if result.reason == NO_TEXT else report.failed).append(result)
             else:
                 yield result
+
+
+def _indexed(
+    task: tuple[RawRecord | Failure, frozenset[int] | None, bool],
+) -> tuple[dict[str, object] | Failure, bool]:
+    """In a worker: one record through the pipeline, and its fields analysed for Whoosh."""
+    item, lines, last = task
+    if isinstance(item, Failure):
+        return item, last
+    result = process(item, lines or frozenset())
+    if isinstance(result, Failure):
+        return result, last
+    if not (result.body or result.title):
+        return Failure(result.path, result.record, NO_TEXT), last
+    return analysed_fields(result), last
+
+
+def analysed_fields(doc: Document) -> dict[str, object]:
+    """`fields_of(doc)` with the title and body already analysed (`schema.Analysed`)."""
+    fields = fields_of(doc)
+    schema = _schema()
+    for name in text_fields_for(doc.lang):
+        if name in fields:
+            fields[name] = analyse(schema, name, str(fields[name]))
+    return fields
+
+
+@functools.cache
+def _schema() -> Schema:
+    return build_schema()
 
 
 def regroup(ix: whoosh_index.Index) -> int:
@@ -234,14 +417,32 @@ def _indexable(stored: dict, **changes: object) -> dict:
 
 
 def _known_files(ix: whoosh_index.Index) -> dict[str, tuple[str, int]]:
-    """file path -> (fingerprint, number of documents) for what the index holds now."""
+    """file path -> (fingerprint, number of documents) for what the index holds now, read
+    from two columns (not the stored fields, which hold every body)."""
     known: dict[str, tuple[str, int]] = {}
     with ix.searcher() as searcher:
-        for stored in searcher.reader().all_stored_fields():
-            path = stored["file"]
-            _, count = known.get(path, ("", 0))
-            known[path] = (stored.get("fingerprint", ""), count + 1)
+        for segment, _ in searcher.reader().leaf_readers():
+            files, prints = segment.column_reader("file"), segment.column_reader("fingerprint")
+            for docnum in segment.all_doc_ids():
+                path = files[docnum]
+                known[path] = (prints[docnum], known.get(path, ("", 0))[1] + 1)
     return known
+
+
+def _indexed_roots(live: Path) -> list[Path]:
+    """The roots the index in `live` was built from (to re-index them on a rebuild)."""
+    try:
+        return [Path(p) for p in json.loads((live / ROOTS_FILE).read_text(encoding="utf-8"))]
+    except (OSError, ValueError):
+        return []
+
+
+def _save_roots(generation: Path, roots: list[Path]) -> None:
+    known = [str(p) for p in _indexed_roots(generation)]
+    given = [str(root.absolute()) for root in roots if root.exists()]
+    tmp = generation / (ROOTS_FILE + ".tmp")
+    tmp.write_text(json.dumps(list(dict.fromkeys(known + given))), encoding="utf-8")
+    tmp.replace(generation / ROOTS_FILE)
 
 
 def _under(path: str, root: Path) -> bool:

@@ -18,6 +18,7 @@ from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from search import generations
 from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
 from search.query import Compiled, QueryError, compile_query
@@ -38,27 +39,47 @@ class Engine:
     def __init__(self, index_dir: str | Path, facet_top: int = TOP_VALUES) -> None:
         self.index_dir = Path(index_dir)
         self.facet_top = facet_top  # values shown per facet; the rest are counted as others
-        if not whoosh_index.exists_in(str(self.index_dir)):
+        self._local = threading.local()
+        self._switching = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        """Open the live generation (search.generations) the index folder points at."""
+        name = generations.pointer(self.index_dir)
+        live = generations.live_dir(self.index_dir)
+        if live is None:
             raise IndexMissing(
                 f"no index in {self.index_dir}: run `sifter index CORPUS "
                 f"--index {self.index_dir}` first"
             )
-        if index_version(self.index_dir) != SCHEMA_VERSION:
+        if index_version(live) != SCHEMA_VERSION:
             raise IndexMissing(
                 f"the index in {self.index_dir} was built by another version of Sifter: "
                 f"run `sifter index CORPUS --index {self.index_dir}` again"
             )
-        self._index = whoosh_index.open_dir(str(self.index_dir))
-        self._local = threading.local()
+        self._index = whoosh_index.open_dir(str(live))
+        self.live_dir = live  # the generation's folder: the Whoosh files are in there
+        self._generation = name
+
+    def _follow(self) -> None:
+        """After a rebuild switched generations, open the new one (one small read per
+        search; searchers already handed out keep reading the old generation)."""
+        if generations.pointer(self.index_dir) != self._generation:
+            with self._switching:
+                if generations.pointer(self.index_dir) != self._generation:
+                    self._open()
 
     def searcher(self) -> Searcher:
+        self._follow()
+        index = self._index
         current = getattr(self._local, "searcher", None)
-        if current is None:
-            current = self._index.searcher()
+        if current is None or self._local.index is not index:
+            current = index.searcher()
         elif not current.up_to_date():
             current = current.refresh()
-        self._local.searcher = current
+        self._local.searcher, self._local.index = current, index
         return current
+
 
     def families(self, searcher: Searcher) -> tuple[str, ...]:
         """The language families that have any text in the index: the fields worth querying."""

@@ -17,7 +17,7 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 
 # Bumped whenever analysis or fields change: an index built by another version is rebuilt
 # by `sifter index` (tokens from two analyzers would never match each other).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year")
@@ -37,10 +37,42 @@ def text_fields_for(lang: str) -> tuple[str, str]:
     return title_field(family), body_field(family)
 
 
+class Analysed:
+    """A text field's postings computed ahead of the writer, in an indexing worker:
+    (term bytes, frequency, weight, encoded positions) per distinct term, exactly what the
+    field's own `index()` would make of the text."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
+        self.items = items
+
+    def __getstate__(self) -> list:
+        return self.items
+
+    def __setstate__(self, items: list) -> None:
+        self.items = items
+
+
+class AnalysedText(TEXT):
+    """TEXT that also accepts an `Analysed` value, so the one index writer only files
+    postings while worker processes do the (pure Python) analysis."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+def analyse(schema: Schema, field_name: str, text: str) -> Analysed:
+    """The postings of `text` in a text field, for `AnalysedText.index`."""
+    return Analysed(list(schema[field_name].index(text)))
+
+
 def build_schema() -> Schema:
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        file=ID(stored=True),  # absolute path of the file the record came from
+        file=ID(stored=True, sortable=True),  # absolute path of the file the record came from
         root=STORED(),
         path=STORED(),  # path relative to the corpus root
         record=STORED(),
@@ -62,16 +94,17 @@ def build_schema() -> Schema:
         lang_mix=STORED(),
         repairs=STORED(),
         encoding=STORED(),
-        fingerprint=STORED(),
+        fingerprint=ID(stored=True, sortable=True),  # size:mtime:content hash of its file
         external_id=STORED(),
         truncated=STORED(),
     )
     for family in FAMILIES:
         analyzer = analyzer_for(family)
         schema.add(
-            title_field(family), TEXT(analyzer=analyzer, phrase=True, field_boost=TITLE_BOOST)
+            title_field(family),
+            AnalysedText(analyzer=analyzer, phrase=True, field_boost=TITLE_BOOST),
         )
-        schema.add(body_field(family), TEXT(analyzer=analyzer, phrase=True))
+        schema.add(body_field(family), AnalysedText(analyzer=analyzer, phrase=True))
     return schema
 
 

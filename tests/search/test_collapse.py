@@ -8,6 +8,7 @@ import pytest
 
 from indexer.write import build
 from search.engine import Engine, IndexMissing
+from search.generations import live_dir
 from search.results import SearchRequest
 from search.schema import VERSION_FILE
 from tests.conftest import SEED_000, SEED_004
@@ -72,7 +73,7 @@ def test_match_offsets_point_at_the_matched_words(corpus: Path, tmp_path: Path):
 def test_an_index_from_another_version_is_refused_then_rebuilt(corpus: Path, tmp_path: Path):
     index = tmp_path / "index"
     build([corpus], index)
-    (index / VERSION_FILE).write_text("1\n")
+    (live_dir(index) / VERSION_FILE).write_text("1\n")  # the live generation's version
     with pytest.raises(IndexMissing, match="another version"):
         Engine(index)
     report = build([corpus], index)

@@ -12,6 +12,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine import Engine
+from search.generations import live_dir
 from search.results import DateRange, SearchRequest
 
 SENTENCES = {
@@ -79,7 +80,7 @@ def engine(index_dir: Path) -> Engine:
 @pytest.fixture(scope="module")
 def stored(index_dir: Path) -> dict[str, dict]:
     """What the index holds per page, read directly: the brute-force side of the checks."""
-    with whoosh_index.open_dir(str(index_dir)).searcher() as searcher:
+    with whoosh_index.open_dir(str(live_dir(index_dir))).searcher() as searcher:
         return {doc["id"]: doc for doc in searcher.all_stored_fields()}
 
 
