@@ -10,10 +10,12 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -21,11 +23,14 @@ from whoosh.searching import Searcher
 from search import generations
 from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
+from search.postings import Evaluator, Matches, Unsupported, count_groups, top_documents
 from search.query import Compiled, QueryError, compile_query
 from search.results import Hit, Results, SearchRequest
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, body_field, index_version, title_field
 from search.snippets import make_snippet
 from search.suggest import FEW_HITS, suggest
+
+RESULT_CACHE = 256  # searches kept per Engine (a page of results is a few KB)
 
 
 class IndexMissing(Exception):
@@ -36,11 +41,14 @@ class Engine:
     """Keeps one Whoosh searcher per thread and refreshes it when the index changes
     (a new Searcher costs 25-70 ms; a refresh of an up-to-date one costs nothing)."""
 
-    def __init__(self, index_dir: str | Path, facet_top: int = TOP_VALUES) -> None:
+    def __init__(
+        self, index_dir: str | Path, facet_top: int = TOP_VALUES, result_cache: int = RESULT_CACHE
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.facet_top = facet_top  # values shown per facet; the rest are counted as others
         self._local = threading.local()
         self._switching = threading.Lock()
+        self._results = _ResultCache(result_cache)
         self._open()
 
     def _open(self) -> None:
@@ -80,7 +88,6 @@ class Engine:
         self._local.searcher, self._local.index = current, index
         return current
 
-
     def families(self, searcher: Searcher) -> tuple[str, ...]:
         """The language families that have any text in the index: the fields worth querying."""
         indexed = set(searcher.reader().indexed_field_names())
@@ -96,6 +103,19 @@ class Engine:
         return cached[1]
 
     def search(self, request: SearchRequest) -> Results:
+        """The results of a request; a repeated request on an unchanged index is answered
+        from a small LRU cache (keyed by the request, the generation and Whoosh's commit)."""
+        started = time.perf_counter()
+        searcher = self.searcher()
+        key = (self._generation, searcher.reader().generation(), request)
+        cached = self._results.get(key)
+        if cached is not None:
+            return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
+        results = self._search(request)
+        self._results.put(key, results)
+        return results
+
+    def _search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
         compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
@@ -124,10 +144,28 @@ class Engine:
         )
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
-        matched = searcher.docs_for_query(compiled.query)
+        matches = self._matches(searcher, compiled.query)
+        matched = searcher.docs_for_query(compiled.query) if matches is None else matches.docs
         return facet(
             self.columns(searcher), matched, request.filters(), request.dates(), self.facet_top
         )
+
+    def _matches(self, searcher: Searcher, query) -> Matches | None:
+        """Every matching document with its score, as arrays (search.postings); None for
+        a query the evaluator does not know (Whoosh's matchers then do the work). The last
+        result is kept, since a search asks for it twice (facets, then hits)."""
+        last = getattr(self._local, "matches", None)
+        if last is not None and last[0] is searcher and last[1] == query:
+            return last[2]
+        evaluator = getattr(self._local, "evaluator", None)
+        if evaluator is None or evaluator.searcher is not searcher:
+            evaluator = self._local.evaluator = Evaluator(searcher)
+        try:
+            matches = evaluator.match(query)
+        except Unsupported:
+            matches = None
+        self._local.matches = (searcher, query, matches)
+        return matches
 
     def _count(self, searcher: Searcher, q: str, request: SearchRequest) -> int:
         """How many documents `q` finds with the request's filters (0 if it cannot run)."""
@@ -138,29 +176,49 @@ class Engine:
         return len(self._facet(searcher, compiled, request).docs)
 
     def _hits(
-        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: set[int]
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: np.ndarray
     ) -> tuple[tuple[Hit, ...], int]:
-        """The page of hits, searched again with scores among the filtered documents, and
-        how many result rows there are (groups of near duplicates count once if collapsed)."""
+        """The page of hits among the filtered documents, and how many result rows there
+        are (groups of near duplicates count once if collapsed)."""
         columns = self.columns(searcher)
         groups = columns.codes["dup_group"]
-        rows = len({groups[d] for d in docs}) if request.collapse else len(docs)
+        rows = count_groups(groups, docs) if request.collapse else len(docs)
         start, end = (request.page - 1) * request.per_page, request.page * request.per_page
         if start >= rows:
             return (), rows
         newest = columns.ranks("date")
-        if request.sort == "date" or not request.q.strip():  # browsing: relevance means nothing
+        by_date = request.sort == "date" or not request.q.strip()  # browsing: no relevance
+        filtered = any(request.filters().values()) or bool(request.dates())
+        matches = self._matches(searcher, compiled.query)
+        if matches is not None:
+            allowed = docs if filtered else None
+            collapse = groups if request.collapse else None
+            page = top_documents(matches, allowed, newest, by_date, collapse, end)[start:end]
+        else:
+            page = self._collected(searcher, compiled, request, docs, end)[start:end]
+        similar = _similar(columns, docs, [docnum for docnum, _ in page])
+        return tuple(
+            _hit(searcher, docnum, score, compiled, similar[docnum]) for docnum, score in page
+        ), rows
+
+    def _collected(
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs, end: int
+    ) -> list[tuple[int, float]]:
+        """The top `end` (docnum, score) by Whoosh's matchers, for queries the evaluator
+        does not know."""
+        columns = self.columns(searcher)
+        groups = columns.codes["dup_group"]
+        newest = columns.ranks("date")
+        if request.sort == "date" or not request.q.strip():
             key = lambda docnum, score: (newest[docnum], score)  # noqa: E731
         else:
             key = lambda docnum, score: (score, newest[docnum])  # noqa: E731
         collector = TopCollector(end, key, groups if request.collapse else None)
         if any(request.filters().values()) or request.dates():
-            collector = collectors.FilterCollector(collector, allow=docs)
+            collector = collectors.FilterCollector(collector, allow=set(docs.tolist()))
         searcher.search_with_collector(compiled.query, collector)
         # Slice: iterating all results would load and highlight every hit (TRAPS.md).
-        page = collector.results()[start:end]
-        similar = _similar(columns, docs, [hit.docnum for hit in page])
-        return tuple(_hit(hit, compiled, similar[hit.docnum]) for hit in page), rows
+        return [(hit.docnum, hit.score) for hit in collector.results()[:end]]
 
     def document(self, doc_id: str) -> dict | None:
         """Every stored field of one document, or None."""
@@ -168,6 +226,33 @@ class Engine:
 
     def count(self) -> int:
         return self.searcher().doc_count()
+
+
+class _ResultCache:
+    """A thread-safe LRU map of search results (immutable, so they can be shared)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Results | None:
+        if not self.size:
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, results: Results) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._entries[key] = results
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
 
 class TopCollector(collectors.TopCollector):
@@ -214,29 +299,27 @@ class _Similar:
     sources: tuple[str, ...]
 
 
-def _similar(columns: FacetColumns, docs: set[int], shown: list[int]) -> dict[int, _Similar]:
+def _similar(columns: FacetColumns, docs: np.ndarray, shown: list[int]) -> dict[int, _Similar]:
     """For each shown hit, the other matching documents of its near-duplicate group."""
     groups, sources = columns.codes["dup_group"], columns.codes["source"]
-    wanted = {groups[d] for d in shown}
-    members: dict[int, list[int]] = {g: [] for g in wanted}
-    for docnum in docs:
-        if groups[docnum] in wanted:
-            members[groups[docnum]].append(docnum)
+    members = docs[np.isin(groups[docs], groups[shown])] if shown else docs[:0]
+    member_groups = groups[members]
     result = {}
     for docnum in shown:
-        others = [d for d in members[groups[docnum]] if d != docnum]
+        group = groups[docnum]
+        others = members[(member_groups == group) & (members != docnum)]
         names = dict.fromkeys(columns.values["source"][sources[d]] for d in others)
-        result[docnum] = _Similar(
-            columns.values["dup_group"][groups[docnum]], len(others), tuple(names)
-        )
+        result[docnum] = _Similar(columns.values["dup_group"][group], len(others), tuple(names))
     return result
 
 
-def _hit(hit, compiled: Compiled, similar: _Similar) -> Hit:
-    stored = hit.fields()
+def _hit(
+    searcher: Searcher, docnum: int, score: float, compiled: Compiled, similar: _Similar
+) -> Hit:
+    stored = searcher.stored_fields(docnum)
     family = family_for(stored.get("lang", "und"))
     body_terms = compiled.terms.get(body_field(family), set())
-    analyzer = hit.searcher.schema[body_field(family)].analyzer
+    analyzer = searcher.schema[body_field(family)].analyzer
     snippet = make_snippet(stored.get("body", ""), body_terms, analyzer)
     return Hit(
         id=stored["id"],
@@ -246,7 +329,7 @@ def _hit(hit, compiled: Compiled, similar: _Similar) -> Hit:
         lang=stored.get("lang", "und"),
         date=stored.get("date"),
         date_kind=stored.get("date_kind"),
-        score=round(float(hit.score), 4),
+        score=round(float(score), 4),
         snippet=snippet.html,
         offsets=snippet.offsets,
         body_offsets=snippet.body_offsets,

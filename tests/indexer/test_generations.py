@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,16 @@ def test_an_index_from_before_generations_is_still_read_then_replaced(tmp_path: 
     assert report.indexed == 2
     assert generations.live_dir(index) != index
     assert not list(index.glob("*.toc"))
+
+
+def test_a_repeated_search_is_answered_again_after_the_index_changes(tmp_path: Path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus, "lighthouse", pages=2)
+    build([corpus], index)
+    engine = Engine(index)
+    first = replace(engine.search(SearchRequest(q="lighthouse")), took_ms=0)
+    again = replace(engine.search(SearchRequest(q="lighthouse")), took_ms=0)
+    assert again == first and first.total == 2
+    (corpus / "extra.txt").write_text(ARTICLE.replace("harbour", "lighthouse harbour"))
+    build([corpus], index)  # an incremental commit into the same generation
+    assert engine.search(SearchRequest(q="lighthouse")).total == 3
