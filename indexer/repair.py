@@ -17,6 +17,8 @@ ordinary words (chefs, growth, high, gone, if, of) stay as they are.
 from __future__ import annotations
 
 import functools
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -52,6 +54,7 @@ _CONTRACTIONS = (
 )
 # fmt: on
 
+_ASCII_FIXABLE = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")  # what ftfy changes in ASCII text
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _TOKEN = regex.compile(r"\S+")
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
@@ -59,6 +62,7 @@ _WORDLIKE = regex.compile(r"[(\[]?[\p{L}\p{N}'’-]+(?:[.,!?]\p{L})?[.,;:!?)\]]*
 _POSSESSIVE = regex.compile(r"(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}+)(f)s(?![\p{L}\p{N}])")
 _OPEN_PUNCT = "(["
 _CLOSE_PUNCT = ".,;:!?)]"
+_LAST_WORD = regex.compile(r"(?P<word>[\p{L}\p{N}]+)[.,!?]?$")  # a closing mark's (_closing)
 
 
 def repair(page: Page) -> Page:
@@ -98,6 +102,9 @@ def _fix_mojibake(text: str) -> tuple[str, str | None]:
     """Run ftfy line by line (as ftfy.fix_text does), keeping every "\\n" in place."""
     lines, steps = [], []
     for line in text.split("\n"):
+        if line.isascii() and not _ASCII_FIXABLE.search(line):
+            lines.append(line)  # nothing ftfy would change: most lines of most pages
+            continue
         fixed, explanation = ftfy.fix_and_explain(line, _FTFY)
         if fixed != line:
             steps.extend(f"{action} {arg}" for action, arg in explanation or [])
@@ -143,9 +150,10 @@ def _restore_lead_bytes(text: str) -> tuple[str, str | None]:
     """Restore “ ” ’ ‘ in a page that shows enough evidence of lost 0x81 lead bytes."""
     vocab = {word.lower() for word in _WORD.findall(text)}
     cased = set(_WORD.findall(text))
-    edits = [
-        *_contractions(text),
-        *_possessives(text, cased),
+    edits = [*_contractions(text), *_possessives(text, cased)]
+    if sum(edit.strong for edit in edits) + _damaged_ends(text, vocab) < MIN_STRONG_HITS:
+        return text, None  # not enough evidence possible: spare the token-by-token search
+    edits += [
         *_quote_pairs(text, vocab, "g", "h", "“", "”", both_damaged=False),
         *_quote_pairs(text, vocab, "e", "f", "‘", "’", both_damaged=True),
     ]
@@ -157,6 +165,31 @@ def _restore_lead_bytes(text: str) -> tuple[str, str | None]:
     if not _looks_english(fixed):  # judged after repair: "donft" is not English, "don" is
         return text, None
     return fixed, _describe(edits, len(chars))
+
+
+def _damaged_ends(text: str, vocab: set[str], enough: int = MIN_STRONG_HITS) -> int:
+    """How many tokens could be the clearly damaged end of a quote (counted up to
+    `enough`): a known word with a trail-byte letter before or after it (as _opening,
+    _closing and _single read them) that makes it no word. Every quote pair that is strong
+    evidence has one, so fewer than MIN_STRONG_HITS of them (with the contractions and
+    possessives) rules the page out, with one look at each distinct token."""
+    found = 0
+    for token, count in Counter(text.split()).items():
+        core = token.lstrip(_OPEN_PUNCT).rstrip(_CLOSE_PUNCT)
+        if len(core) < 2:
+            continue
+        ends = []
+        if core[0] in "ge" and (word := _WORD.match(core, 1)):
+            ends.append((core[0] + word.group(), word.group()))
+            if core[-1] in "hf":
+                ends.append((core, core[1:-1]))
+        if core[-1] in "hf" and (word := _LAST_WORD.search(core, 0, len(core) - 1)):
+            ends.append((word["word"] + core[-1], word["word"]))
+        if any(_zipf(damaged) < NOT_A_WORD and _is_known(bare, vocab) for damaged, bare in ends):
+            found += count
+            if found >= enough:
+                break
+    return found
 
 
 def _looks_english(text: str) -> bool:
