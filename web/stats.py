@@ -13,6 +13,7 @@ from pathlib import Path
 
 from indexer.write import BUILD_REPORT
 from search.engine import Engine
+from search.generations import live_dir
 
 EXAMPLES = 3  # failed files named per reason
 
@@ -45,7 +46,7 @@ def index_stats(engine: Engine) -> dict:
         },
         "index": {
             "path": str(engine.index_dir),
-            "bytes": _size(engine.index_dir),
+            "bytes": _size(live_dir(engine.index_dir) or engine.index_dir),
             "segments": len(list(reader.leaf_readers())),
         },
         "last_build": last_build(engine.index_dir),
