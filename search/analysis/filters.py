@@ -9,7 +9,7 @@ into the index).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from whoosh.analysis import Filter, Token
 
@@ -63,7 +63,7 @@ class ScriptStemFilter(Filter):
         stem = stemmer_for(lang)
         if stem is None:
             raise ValueError(f"no stemmer for {lang!r}")
-        self._stem = functools.lru_cache(maxsize=cachesize)(stem)
+        self._stem = functools.lru_cache(maxsize=cachesize)(_never_raising(stem))
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang, "cachesize": self.cachesize}
@@ -83,3 +83,17 @@ class ScriptStemFilter(Filter):
             if t.script in _STEMMED:
                 t.text = stem(t.text)
             yield t
+
+
+def _never_raising(stem: Callable[[str], str]) -> Callable[[str], str]:
+    """The stemmer, keeping the word as it is where the stemmer itself fails: Whoosh's
+    Spanish snowball raises IndexError on "ague" (so on agüe, averigüe once folded), and
+    one such word would otherwise abort a whole index build or a search."""
+
+    def stem_or_keep(word: str) -> str:
+        try:
+            return stem(word)
+        except Exception:
+            return word
+
+    return stem_or_keep
