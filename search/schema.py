@@ -17,7 +17,7 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 
 # Bumped whenever analysis or fields change: an index built by another version is rebuilt
 # by `sifter index` (tokens from two analyzers would never match each other).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year")

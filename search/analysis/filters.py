@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 
 from whoosh.analysis import Filter, Token
 
-from search.analysis import apostrophes
+from search.analysis import apostrophes, arabic, devanagari, turkish
 from search.analysis.normalize import fold_accents
-from search.analysis.scripts import ARABIC, CYRILLIC, GREEK, LATIN
-from search.analysis.stemming import stemmer_for
+from search.analysis.scripts import ARABIC, CYRILLIC, DEVANAGARI, GREEK, LATIN
+from search.analysis.stemming import script_of_stemmer, stemmer_for
 
 _FOLDED = frozenset((LATIN, GREEK, CYRILLIC))
-_STEMMED = frozenset((LATIN, GREEK, CYRILLIC, ARABIC))
+_NORMALIZERS = {ARABIC: arabic.normalize, DEVANAGARI: devanagari.normalize}
 
 
 class ApostropheFilter(Filter):
@@ -38,18 +38,62 @@ class ApostropheFilter(Filter):
             yield t
 
 
-class FoldFilter(Filter):
-    """Strip accents from Latin, Greek and Cyrillic words (café → cafe), nothing else."""
+class TurkishLowercaseFilter(Filter):
+    """Lowercase Latin words the Turkish way (I → ı, İ → i); put before LowercaseFilter."""
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for t in tokens:
+            if t.script == LATIN and not t.text.islower():
+                t.text = turkish.lower(t.text)
+            yield t
+
+
+class ScriptNormalizeFilter(Filter):
+    """One spelling per word where a script has several: Arabic (hamza forms, harakat,
+    tatweel, …) and Devanagari (nukta, candrabindu, …), in every family. A word left with no
+    letters (only marks) is dropped."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            normalize = _NORMALIZERS.get(t.script)
+            if normalize is not None:
+                t.text = normalize(t.text)
+                if not t.text:
+                    continue
+            yield t
+
+
+class FoldFilter(Filter):
+    """Strip accents from Latin, Greek and Cyrillic words (café → cafe), nothing else.
+
+    With `keep_accented` (Vietnamese, where tone marks tell most syllables apart: ma, má,
+    mà, mả, mã, mạ), an accented Latin word is indexed twice at its position, as written and
+    folded, and a query word is searched as typed: typed with its marks it finds only that
+    spelling, typed without them every spelling.
+    """
+
+    def __init__(self, keep_accented: bool = False):
+        self.keep_accented = keep_accented
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        keep = getattr(self, "keep_accented", False)
+        for t in tokens:
             if t.script in _FOLDED and not t.text.isascii():  # most words need no call
-                t.text = fold_accents(t.text)
+                if keep and t.script == LATIN:
+                    if t.mode != "index":
+                        yield t
+                        continue
+                    folded = fold_accents(t.text)
+                    if folded != t.text:
+                        yield t
+                        t.text = folded
+                else:
+                    t.text = fold_accents(t.text)
             yield t
 
 
 class ScriptStemFilter(Filter):
-    """Stem Latin, Greek, Cyrillic and Arabic words with one language's stemmer.
+    """Stem the words of a language's script (`stemming.script_of_stemmer`) with its stemmer.
 
     Stems are cached (functools.lru_cache is thread-safe, unlike Whoosh's lfu_cache); the
     cache is rebuilt after unpickling. Skipped when Whoosh asks for `no_morph` (spelling).
@@ -64,6 +108,7 @@ class ScriptStemFilter(Filter):
         if stem is None:
             raise ValueError(f"no stemmer for {lang!r}")
         self._stem = functools.lru_cache(maxsize=cachesize)(_never_raising(stem))
+        self._script = script_of_stemmer(lang)
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang, "cachesize": self.cachesize}
@@ -79,8 +124,9 @@ class ScriptStemFilter(Filter):
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         stem = self._stem
+        script = self._script
         for t in tokens:
-            if t.script in _STEMMED:
+            if t.script == script:
                 t.text = stem(t.text)
             yield t
 

@@ -125,6 +125,13 @@ _COMBINING = regex.compile(r"\p{Mn}")
 # й is a letter of its own in Russian, Ukrainian and Bulgarian, not an accented и, and the
 # Russian stemmer's endings (-ый, -ий, -ой) need it.
 _NOT_FOLDED = frozenset("йЙ")
+# Letters that look accented but have no decomposition: Vietnamese (and Croatian) đ, Turkish
+# dotless ı; and Greek final sigma, the same letter as σ.
+_LETTERS = {ord("đ"): "d", ord("Đ"): "D", ord("ı"): "i", ord("ς"): "σ"}
+# Decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, Thai, Lao,
+# Khmer, Myanmar) start words of digits like ASCII ones do: ٢٠١٦ and २०१६ find 2016.
+for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x0ED0, 0x17E0, 0x1040):
+    _LETTERS.update({_zero + d: str(d) for d in range(10)})
 # Combining marks NFKC could not compose away (stress marks on Cyrillic vowels, ...).
 _COMBINING_BLOCKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0xFE20, 0xFE2F))
 
@@ -142,6 +149,7 @@ def _folding_table() -> dict[int, str | None]:
     for first, last in _COMBINING_BLOCKS:
         for code in range(first, last + 1):
             table[code] = None
+    table.update(_LETTERS)
     return table
 
 
@@ -149,7 +157,8 @@ _FOLD = _folding_table()
 
 
 def fold_accents(word: str) -> str:
-    """café → cafe, Αθήνα → Αθηνα, ёлка → елка; for Latin, Greek and Cyrillic words only."""
+    """café → cafe, Αθήνα → Αθηνα, ёлка → елка, đường → duong, ışık → isik, πόλης → πολησ;
+    for Latin, Greek and Cyrillic words only."""
     if word.isascii():
         return word
     return word.translate(_FOLD)

@@ -2,9 +2,11 @@
 
 Which segmenter and which normalisers apply depends on the script of a run, never on the
 page's language: Han runs become words through jieba (or bigrams in Japanese mode), Kana and
-Hangul runs become bigrams, and every other run of letters and digits is one word whose script
-decides folding and stemming. One precompiled regular expression finds all runs; the name of
-the group that matched is the run's script.
+Hangul runs become bigrams, Thai runs become words through a dictionary segmenter, Lao, Khmer
+and Myanmar runs (also written without spaces) become bigrams of letter clusters, and every
+other run of letters and digits is one word whose script decides normalising, folding and
+stemming. One precompiled regular expression finds all runs; the name of the group that
+matched is the run's script.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ LATIN = "latin"
 GREEK = "greek"
 CYRILLIC = "cyrillic"
 ARABIC = "arabic"
-OTHER = "other"  # any other letters: Thai, Devanagari, Hebrew, ... kept whole
+DEVANAGARI = "devanagari"
+THAI = "thai"
+LAO = "lao"
+KHMER = "khmer"
+MYANMAR = "myanmar"
+OTHER = "other"  # any other letters: Hebrew, Bengali, Georgian, ... kept whole
 
 _WORD = r"[\p{L}\p{M}\p{N}]"
 # Script_Extensions, not Script, so that ー (U+30FC) and the half-width voicing marks stay
@@ -40,9 +47,15 @@ _LATIN_WORD = r"[\p{Latin}\p{Nd}]" + _LATIN + r"*(?:['’]" + _LATIN + r"+)*"
 _GREEK_WORD = r"[\p{Greek}\p{N}][\p{Greek}\p{M}\p{N}]*"
 _CYRILLIC_WORD = r"[\p{Cyrillic}\p{N}][\p{Cyrillic}\p{M}\p{N}]*"
 _ARABIC_WORD = r"[\p{scx=Arabic}&&" + _WORD + "]+"
+# Zero-width (non-)joiners choose a conjunct's shape inside a Hindi word; they do not end it.
+_DEVANAGARI_WORD = (
+    r"[\p{scx=Devanagari}&&[\p{L}\p{N}]][[\p{scx=Devanagari}&&" + _WORD + r"]\u200c\u200d]*"
+)
+_SPACELESS = {THAI: "Thai", LAO: "Lao", KHMER: "Khmer", MYANMAR: "Myanmar"}
 _NAMED = (
     r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}"
-    r"\p{Latin}\p{Greek}\p{Cyrillic}\p{scx=Arabic}]"
+    r"\p{Latin}\p{Greek}\p{Cyrillic}\p{scx=Arabic}\p{scx=Devanagari}"
+    r"\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]"
 )
 _OTHER = r"[" + _WORD + "--" + _NAMED + "]"
 _OTHER_WORD = r"[" + _OTHER + r"--\p{M}]" + _OTHER + "*"
@@ -60,7 +73,11 @@ def _runs_pattern(cjk: str) -> regex.Pattern:
         rf"|(?P<{CYRILLIC}>{_CYRILLIC_WORD})"
         rf"|(?P<{GREEK}>{_GREEK_WORD})"
         rf"|(?P<{ARABIC}>{_ARABIC_WORD})"
-        rf"|(?P<{OTHER}>{_OTHER_WORD}))"
+        rf"|(?P<{DEVANAGARI}>{_DEVANAGARI_WORD})"
+        + "".join(
+            rf"|(?P<{name}>[\p{{scx={script}}}&&{_WORD}]+)" for name, script in _SPACELESS.items()
+        )
+        + rf"|(?P<{OTHER}>{_OTHER_WORD}))"
     )
 
 

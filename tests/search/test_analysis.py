@@ -109,7 +109,7 @@ def test_russian_short_i_is_a_letter_not_an_accent():
 
 
 def test_marks_of_other_scripts_are_kept():
-    assert terms("other", "हिन्दी ภาษาไทย") == ["हिन्दी", "ภาษาไทย"]
+    assert terms("other", "हिंदी ภาษาไทย עִבְרִית") == ["हिंदी", "ภาษาไทย", "עִבְרִית"]
 
 
 def test_french_and_italian_elisions_are_stripped():
@@ -322,8 +322,9 @@ def test_untokenized_value_is_one_normalised_token():
 # --- Families ---------------------------------------------------------------------------------
 
 
-def test_families_cover_every_whoosh_stemmer_language_and_cjk():
-    assert set(FAMILIES) == set(languages) | {"zh", "ja", "ko", "other"}
+def test_families_cover_every_whoosh_stemmer_language_cjk_and_more():
+    # Greek and Hindi have snowballstemmer's stemmers, Vietnamese keeps its accents.
+    assert set(FAMILIES) == set(languages) | {"el", "hi", "vi", "zh", "ja", "ko", "other"}
 
 
 @pytest.mark.parametrize(
@@ -340,7 +341,10 @@ def test_families_cover_every_whoosh_stemmer_language_and_cjk():
         ("nb", "no"),
         ("deu", "de"),
         ("und", "other"),
-        ("hi", "other"),
+        ("hi", "hi"),
+        ("el", "el"),
+        ("vi", "vi"),
+        ("th", "other"),
         ("", "other"),
     ],
 )
@@ -350,7 +354,7 @@ def test_family_for(lang, family):
 
 def test_unknown_family_is_an_error():
     with pytest.raises(ValueError):
-        analyzer_for("hi")
+        analyzer_for("xx")
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -486,3 +490,88 @@ def test_highlight_marks_the_whole_inflected_english_word():
 
 def test_highlight_marks_original_half_width_characters():
     assert marked("ja", "旅行のｶﾞｲﾄﾞブック", "ガイ") == ["ｶﾞｲ"]
+
+
+# --- Issue 8: Thai, Lao, Khmer, Myanmar; Arabic, Turkish, Greek, Devanagari, Vietnamese ------
+
+
+def test_thai_is_segmented_into_words():
+    assert terms("other", "ทีมรับของแพนเธอร์สยอมแพ้") == ["ทีม", "รับ", "ของ", "แพน", "เธอร์ส", "ยอมแพ้"]
+
+
+def test_thai_compounds_index_their_pieces_at_their_position():
+    assert tokens_in_mode("en", "ภาษาไทย ดี", "index") == [
+        ("ภาษาไทย", 0, 0, 7),
+        ("ภาษา", 0, 0, 4),
+        ("ไทย", 0, 4, 7),
+        ("ดี", 1, 8, 10),
+    ]
+    assert terms_in_mode("en", "ภาษาไทย", "query") == ["ภาษาไทย"]
+
+
+def test_thai_with_and_without_spaces_shares_terms():
+    spaced = set(terms_in_mode("other", "ภาษา ไทย", "index"))
+    unspaced = set(terms_in_mode("other", "ภาษาไทย", "index"))
+    assert spaced == {"ภาษา", "ไทย"} and spaced < unspaced
+
+
+@pytest.mark.parametrize(
+    ("text", "grams"),
+    [
+        ("ສະບາຍດີ", ["ສະ", "ະບ", "ບາ", "າຍ", "ຍດີ"]),  # Lao: a vowel sign stays with its letter
+        ("ខ្មែរ", ["ខ្មែរ"]),  # Khmer: one cluster
+    ],
+)
+def test_lao_khmer_and_myanmar_become_cluster_bigrams(text, grams):
+    assert terms("other", text) == grams
+
+
+@pytest.mark.parametrize("typed", ["İstanbul", "istanbul", "ISTANBUL", "Istanbul", "İSTANBUL"])
+def test_turkish_istanbul_however_typed(typed):
+    assert terms("tr", typed) == terms("en", typed) == ["istanbul"]
+
+
+def test_turkish_is_lowercased_the_turkish_way_before_stemming():
+    # I → ı lets the stemmer see the Turkish suffix -ları, then ı folds to i.
+    assert terms("tr", "KİTAPLARI kitapları") == ["kitap", "kitap"]
+
+
+@pytest.mark.parametrize("family", ["ar", "en", "other"])
+def test_arabic_with_and_without_diacritics(family):
+    assert terms(family, "الْكِتَابُ") == terms(family, "الكتاب")
+    assert terms(family, "أحمد إسلام آمن") == terms(family, "احمد اسلام امن")
+    assert terms(family, "مكتبـــة") == terms(family, "مكتبة")  # tatweel
+
+
+@pytest.mark.parametrize("digits", ["٢٠١٦", "۲۰۱۶", "२०१६", "๒๐๑๖"])
+def test_digits_of_other_scripts_are_ascii_digits(digits):
+    assert terms("ar", digits) == terms("other", digits) == ["2016"]
+
+
+def test_greek_accents_and_final_sigma_fold_then_stem():
+    assert terms("el", "Αθήνας") == terms("el", "ΑΘΗΝΑΣ") == terms("el", "αθηνασ")
+    assert terms("other", "πόλης") == ["πολησ"]
+
+
+def test_devanagari_words_are_whole_and_normalised():
+    assert terms("other", "हिन्दी हिंदी") == ["हिंदी", "हिंदी"]
+    assert terms("other", "ज़िंदगी") == terms("other", "जिंदगी")  # nukta
+    assert terms("hi", "लड़कियों लड़कियां") == terms("hi", "लडकियों लडकियां")
+
+
+def test_vietnamese_keeps_its_marks_beside_the_folded_form():
+    assert tokens_in_mode("vi", "Việt Nam", "index") == [
+        ("việt", 0, 0, 4),
+        ("viet", 0, 0, 4),
+        ("nam", 1, 5, 8),
+    ]
+    # Typed with marks, only that spelling; typed without, every spelling.
+    assert terms_in_mode("vi", "má", "query") == ["má"]
+    assert terms_in_mode("vi", "ma", "query") == ["ma"]
+    assert terms("other", "đường") == ["duong"]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_family_reads_thai_and_arabic_the_same(family):
+    assert terms(family, "ภาษาไทย") == ["ภาษาไทย"]
+    assert terms(family, "إسلام") == (["سلم"] if family == "ar" else ["اسلام"])
