@@ -25,6 +25,7 @@ from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
 from search.postings import Evaluator, Matches, Unsupported, count_groups, top_documents
 from search.query import Compiled, QueryError, compile_query
+from search.relax import ENOUGH
 from search.results import Hit, Results, SearchRequest
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, body_field, index_version, title_field
 from search.snippets import make_snippet
@@ -120,15 +121,18 @@ class Engine:
         searcher = self.searcher()
         compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
         faceted = self._facet(searcher, compiled, request)
+        found = len(faceted.docs)  # with all words: what a spelling correction must beat
+        while len(faceted.docs) < ENOUGH and (looser := compiled.relaxed()) is not None:
+            compiled, faceted = looser, self._facet(searcher, looser, request)  # relax.py
         hits, rows = self._hits(searcher, compiled, request, faceted.docs)
         total = len(faceted.docs)
         suggestion = None
-        if request.q.strip() and total < FEW_HITS:
+        if request.q.strip() and found < FEW_HITS:
             suggestion = suggest(
                 request.q,
                 searcher.reader(),
                 self.families(searcher),
-                total,
+                found,
                 lambda q: self._count(searcher, q, request),
             )
         return Results(
@@ -141,6 +145,7 @@ class Engine:
             suggestion=suggestion,
             notes=compiled.notes,
             rows=rows,
+            matching=compiled.matching,
         )
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:

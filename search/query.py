@@ -14,6 +14,11 @@ Syntax: words are ANDed; "quoted phrases" (also “…” and 「…」); `-word
 (at least MIN_PREFIX letters, or one CJK character); `word~` (fuzzy: 1 edit for 3-5
 letters, 2 from 6, or `word~1` explicitly).
 
+Matching is strict first and relaxed when that finds too few pages (`search.relax`): the
+plain words of the query (not phrases, negations, OR groups, fields, prefixes or fuzzy
+words) need not all match then, and stop words never have to. `Compiled.relaxed()` gives
+the next, looser step.
+
 Prefix and fuzzy words expand to at most MAX_EXPANSIONS index terms per field, the
 most frequent (prefix) or the nearest, then most frequent (fuzzy) ones: Whoosh's own
 Prefix and FuzzyTerm queries OR together every matching term, which takes seconds on
@@ -35,6 +40,10 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from search import relax
+from search.analysis import stopwords, thai
+from search.analysis.analyzers import script_of_family
+from search.analysis.scripts import THAI
 from search.schema import body_field, title_field
 
 MAX_QUERY_CHARS = 2_000
@@ -296,12 +305,21 @@ def describe(node: Node | None) -> str:
 @dataclass
 class Compiled:
     """The Whoosh query; the positive terms per field, which snippets highlight; the query
-    as it was searched (`reading`) and notes on what was changed or capped."""
+    as it was searched (`reading`) and notes on what was changed or capped; how much of the
+    query a page must match (`matching`: "all" or "relaxed") and the looser queries left."""
 
     query: wq.Query
     terms: dict[str, set[str]] = field(default_factory=dict)
     reading: str = ""
     notes: tuple[str, ...] = ()
+    matching: str = "all"
+    looser: tuple[wq.Query, ...] = ()
+
+    def relaxed(self) -> Compiled | None:
+        """The next, looser step of relaxed matching, or None when there is none."""
+        if not self.looser:
+            return None
+        return replace(self, query=self.looser[0], looser=self.looser[1:], matching="relaxed")
 
 
 def compile_query(text: str, reader: IndexReader, families: Iterable[str]) -> Compiled:
@@ -312,17 +330,61 @@ def compile_query(text: str, reader: IndexReader, families: Iterable[str]) -> Co
     if reading.node is None and not text.strip():
         return Compiled(wq.Every())
     compiler = _Compiler(reader, tuple(families))
-    compiled = compiler.compile(reading.node, negated=False) if reading.node else None
-    if compiled is None:
+    conjuncts = () if reading.node is None else _conjuncts(reading.node)
+    parts = [(child, compiler.compile(child, negated=False)) for child in conjuncts]
+    parts = [(child, part) for child, part in parts if part is not None]
+    if not parts:
         raise QueryError(
             f"Nothing to search for in “{text.strip()}”: it has no words, only symbols "
             "or operators."
         )
-    query, node = compiled
+    query, node = compiler.conjunction([part for _, part in parts])
     if isinstance(query, wq.Not):
         query = wq.And([wq.Every(), query])
     notes = tuple(dict.fromkeys((*reading.notes, *compiler.notes, *compiler.capped_notes())))
-    return Compiled(query, compiler.terms, describe(node), notes)
+    compiled = Compiled(query, compiler.terms, describe(node), notes)
+    return _with_relaxation(compiled, parts, compiler)
+
+
+def _conjuncts(node: Node) -> tuple[Node, ...]:
+    return node.nodes if isinstance(node, And) else (node,)
+
+
+def _is_plain(typed: Node, searched: Node) -> bool:
+    """A word that relaxed matching may leave out: no quotes, field, `*`, `~` or minus."""
+    return (
+        isinstance(typed, Word)
+        and isinstance(searched, Word)
+        and not (typed.phrase or typed.field or typed.prefix or typed.fuzzy)
+    )
+
+
+def _with_relaxation(
+    compiled: Compiled, parts: list[tuple[Node, tuple[wq.Query, Node]]], compiler: _Compiler
+) -> Compiled:
+    """The compiled query with stop words made optional and the looser steps added, when
+    the query has plain words to relax."""
+    plain = [node for node, (_, searched) in parts if _is_plain(node, searched)]
+    if not plain:
+        return compiled
+    required = [query for node, (query, searched) in parts if not _is_plain(node, searched)]
+    families = [compiler.plain_words(plain, family) for family in compiler.families]
+    families = [f for f in families if f.words]
+    terms = [f.terms() for f in families]
+    if not any(t.stop for ts in terms for t in ts) and all(len(ts) < 2 for ts in terms):
+        return compiled  # one term per family and no stop words: nothing to relax
+    query = compiled.query
+    if any(t.stop for ts in terms for t in ts):
+        strict = [relax.strict(f) for f in families]
+        strict = [q for q in strict if q is not None]
+        query = relax.combine(required, strict) or query
+    steps = []
+    for share in relax.RELAXED_SHARES:
+        clauses = [relax.relaxed(compiler.reader, f, share) for f in families]
+        step = relax.combine(required, [c for c in clauses if c is not None])
+        if step is not None and step not in steps:
+            steps.append(step)
+    return replace(compiled, query=query, looser=tuple(steps))
 
 
 class _Compiler:
@@ -347,15 +409,44 @@ class _Compiler:
         parts = [p for p in (self.compile(n, negated) for n in node.nodes) if p is not None]
         if not parts:
             return None
+        if isinstance(node, And):
+            return self.conjunction(parts)
+        if len(parts) == 1:
+            return parts[0]
+        return wq.Or([q for q, _ in parts]), Or(tuple(n for _, n in parts))
+
+    def conjunction(self, parts: list[tuple[wq.Query, Node]]) -> tuple[wq.Query, Node]:
         if len(parts) == 1:
             return parts[0]
         queries = [q for q, _ in parts]
-        nodes = tuple(n for _, n in parts)
-        if isinstance(node, And):
-            if all(isinstance(q, wq.Not) for q in queries):  # "-a -b" alone: everything except
-                queries.insert(0, wq.Every())
-            return wq.And(queries), And(nodes)
-        return wq.Or(queries), Or(nodes)
+        if all(isinstance(q, wq.Not) for q in queries):  # "-a -b" alone: everything except
+            queries.insert(0, wq.Every())
+        return wq.And(queries), And(tuple(n for _, n in parts))
+
+    def plain_words(self, words: list[Word], family: str) -> relax.Family:
+        """The plain words as `family`'s fields read them, for relaxed matching: each word's
+        strict query there, and its terms, with stop words and Thai compounds marked."""
+        title, body = title_field(family), body_field(family)
+        analyzer = self.schema[body].analyzer
+        own_script = script_of_family(family)
+        found = []
+        for word in words:
+            # Whoosh reuses one Token object for every token: copy the values out.
+            stems = [(t.text, t.script) for t in analyzer(word.text, mode="query")]
+            surfaces = [t.text for t in analyzer(word.text, mode="query", no_morph=True)]
+            if not stems or len(surfaces) != len(stems):
+                continue
+            terms = []
+            for (stem, script), surface in zip(stems, surfaces, strict=True):
+                lang = stopwords.language_for(family, script, own_script)
+                stop = lang is not None and surface in stopwords.terms(family, lang)
+                pieces = tuple(p for p, _, _ in thai.pieces(stem)) if script == THAI else ()
+                terms.append(relax.Term(stem, stop, pieces))
+            queries = [self._text_field(name, family, word, False) for name in (title, body)]
+            queries = [q for q in queries if q is not None]
+            query = queries[0] if len(queries) == 1 else wq.Or(queries)
+            found.append(relax.PlainWord(query, tuple(terms)))
+        return relax.Family(title, body, tuple(found))
 
     def _word(self, word: Word, negated: bool) -> tuple[wq.Query, Node] | None:
         if (word.prefix or word.fuzzy) and not self._may_expand(word):

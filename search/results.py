@@ -122,6 +122,7 @@ class Results:
     suggestion: str | None = None  # a corrected query when this one finds (almost) nothing
     notes: tuple[str, ...] = ()  # what the reading of the query changed or cut short
     rows: int | None = None  # results after collapsing near duplicates; None: as total
+    matching: str = "all"  # "all" words matched, or "relaxed": most of them (search/relax.py)
 
     @property
     def pages(self) -> int:
