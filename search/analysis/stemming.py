@@ -6,7 +6,9 @@ run, unlike `whoosh.lang.porter`) and the ISRI Arabic stemmer. Whoosh 2.7.4's IS
 raises re.error on every word under Python 3.7+ (it passes r"\\u0627" as an re.sub
 replacement, a "bad escape"), and keeps its work in instance attributes, so it is repaired
 here and guarded by a lock. Whoosh has no Greek, Hindi or Turkish stemmer; `snowballstemmer`
-(pure Python) has, and keeps state in the stemmer object too, so they get a lock as well.
+has, and runs PyStemmer's C build of the same algorithms when it is installed (~4 µs a word
+against ~200 µs in pure Python for Turkish and Greek). Both keep state in the stemmer object,
+so they get a lock as well.
 Each stemmer applies to the words of its language's script only (`script_of_stemmer`).
 """
 
