@@ -13,6 +13,7 @@ input ahead and keep every finished result).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -35,6 +36,65 @@ def default_procs() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+class Workers:
+    """A pool of `procs` worker processes for one index run (none when procs is 1),
+    started when first needed and shared by the run's passes.
+
+    Workers are forked: they start with the modules (and state) the parent has, sharing
+    its memory until either side writes to it. The parent's objects are frozen out of the
+    garbage collector at the fork, so the workers' collections do not touch (and copy)
+    pages they never use, such as the run's file list."""
+
+    def __init__(self, procs: int = 1) -> None:
+        self.procs = procs
+        self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def _start(self) -> None:
+        gc.collect()
+        gc.freeze()
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(self.procs)
+        finally:
+            gc.unfreeze()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def map(
+        self,
+        func: Callable[[T], R],
+        items: Iterable[T],
+        chunk: int = CHUNK,
+        window: int | None = None,
+    ) -> Iterator[R]:
+        """func(item) for each item, in input order, by the workers (here when there are
+        none). `func` must be a module-level function (it is sent to the workers by name).
+        At most `window` chunks of `chunk` items are read ahead of what was consumed."""
+        if self.procs <= 1:
+            yield from map(func, items)
+            return
+        if self._pool is None:
+            self._start()
+        window = window or self.procs * WINDOW_PER_PROC
+        source = iter(items)
+        pending: deque = deque()
+        while True:
+            while len(pending) < window:
+                batch = list(islice(source, chunk))
+                if not batch:
+                    break
+                pending.append(self._pool.apply_async(_run_chunk, (func, batch)))
+            if not pending:
+                return
+            yield from pending.popleft().get()
+
+
 def ordered_map(
     func: Callable[[T], R],
     items: Iterable[T],
@@ -42,27 +102,9 @@ def ordered_map(
     chunk: int = CHUNK,
     window: int | None = None,
 ) -> Iterator[R]:
-    """func(item) for each item, in input order; with procs > 1, in a pool of processes.
-
-    `func` must be a module-level function (it is sent to the workers by name). At most
-    `window` chunks of `chunk` items are read ahead of what the caller has consumed."""
-    if procs <= 1:
-        yield from map(func, items)
-        return
-    window = window or procs * WINDOW_PER_PROC
-    source = iter(items)
-    # fork: workers start with the modules (and loaded models) the parent already has.
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
-        pending: deque = deque()
-        while True:
-            while len(pending) < window:
-                batch = list(islice(source, chunk))
-                if not batch:
-                    break
-                pending.append(pool.apply_async(_run_chunk, (func, batch)))
-            if not pending:
-                return
-            yield from pending.popleft().get()
+    """`Workers(procs).map(...)` with a pool of its own."""
+    with Workers(procs) as workers:
+        yield from workers.map(func, items, chunk, window)
 
 
 def _run_chunk(func: Callable[[T], R], batch: list[T]) -> list[R]:

@@ -8,8 +8,11 @@ and is read without touching the stored bodies.
 
 A run streams: records are read lazily and processed by a pool of worker processes
 (`indexer.parallel`), which also analyse the text fields, while this process only files
-the postings in Whoosh's single writer. A full build goes into a new generation that
-replaces the live one atomically when complete (`search.generations`).
+the postings in Whoosh's single writer. Two passes: the first decodes, repairs and finds
+the language of each changed page, counts its lines for the template lines of its source
+and spools it to disk (`indexer.spool`); the second removes chrome with what was learned,
+extracts metadata and writes. A full build goes into a new generation that replaces the
+live one atomically when complete (`search.generations`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import posixpath
 import shutil
 import time
@@ -32,11 +36,11 @@ from whoosh.fields import Schema
 from whoosh.writing import LockError, SegmentWriter
 
 from indexer import duplicates, templates
-from indexer.decode import DecodeError, decode
 from indexer.model import Document, Failure, RawRecord
-from indexer.parallel import default_procs, ordered_map
-from indexer.pipeline import process
+from indexer.parallel import Workers, default_procs
+from indexer.pipeline import finish, prepare, read_page
 from indexer.read import CorpusFile, list_files, read_file
+from indexer.spool import Spool, pack, unpack
 from search import generations
 from search.schema import (
     SCHEMA_VERSION,
@@ -138,7 +142,7 @@ def build(
     roots = [Path(root) for root in roots]
     report = BuildReport()
     index_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(index_dir):
+    with _build_lock(index_dir), Workers(procs) as workers:
         live = generations.live_dir(index_dir)
         full = rebuild or live is None or index_version(live) != SCHEMA_VERSION
         if full:
@@ -155,7 +159,7 @@ def build(
             raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
         try:
             with _phase(report, "documents"):
-                _update(writer, roots, known, report, procs, progress)
+                _update(writer, roots, known, report, workers, progress)
             with _phase(report, "commit"):
                 writer.commit()
             with _phase(report, "regroup"):
@@ -204,7 +208,7 @@ def _update(
     roots: list[Path],
     known: dict[str, tuple[str, int]],
     report: BuildReport,
-    procs: int,
+    workers: Workers,
     progress: bool,
 ) -> None:
     """Delete what changed or went away, then index what changed, learning template lines
@@ -243,11 +247,18 @@ def _update(
                 report.deleted += writer.delete_by_term("file", path)
     if not changed:
         return
-    with _phase(report, "templates"):
-        learned = _template_lines(learn, procs)
-    for item in _documents(changed, report, progress, learned, procs):
-        writer.add_document(**item)
-        report.indexed += 1
+    fresh = {str(file.path) for file in changed}
+    with Spool(_spool_dir(writer)) as spool:
+        counts = templates.Counts()
+        with _phase(report, "prepare"):
+            _prepare(changed, spool, counts, report, workers, progress)
+        with _phase(report, "templates"):
+            _count_lines([f for f in learn if str(f.path) not in fresh], counts, workers)
+        learned = counts.learned()
+        with _phase(report, "finish"):
+            for fields in _documents(spool, learned, report, workers, progress):
+                writer.add_document(**fields)
+                report.indexed += 1
 
 
 def _current_fingerprint(file: CorpusFile, known: str | None) -> str | None:
@@ -292,21 +303,58 @@ def _records(files: list[CorpusFile]) -> Iterator[tuple[RawRecord | Failure, boo
             yield previous, True
 
 
-def _template_lines(files: list[CorpusFile], procs: int) -> dict[str, frozenset[int]]:
-    """First pass, decode only: the lines repeated across each source's pages (templates)."""
-    counts = templates.Counts()
+def _prepare(
+    files: list[CorpusFile],
+    spool: Spool,
+    counts: templates.Counts,
+    report: BuildReport,
+    workers: Workers,
+    progress: bool,
+) -> None:
+    """First pass: every record decoded, repaired and its language found (by `procs`
+    workers), its lines counted for the templates, and the page spooled for the second."""
+    from tqdm import tqdm
+
+    with tqdm(total=len(files), desc="reading", unit="file", disable=not progress) as bar:
+        for result, source, lines, last in workers.map(_prepared, _records(files)):
+            bar.update(last)
+            if lines is not None:
+                counts.add_hashes(source, lines)
+            if isinstance(result, Failure):
+                report.failed.append(result)
+            else:
+                spool.append(pickle.dumps((source, result), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _prepared(
+    task: tuple[RawRecord | Failure, bool],
+) -> tuple[bytes | Failure, str, list[int] | None, bool]:
+    """In a worker: (the prepared page packed, or why not; its source; the hashes of its
+    lines as decoded; whether it is its file's last record)."""
+    item, last = task
+    if isinstance(item, Failure):
+        return item, "", None, last
+    page = read_page(item)
+    if isinstance(page, Failure):
+        return page, "", None, last
+    source = _source(item)
+    lines = templates.hashes(block.text for block in page.blocks)
+    prepared = prepare(page)
+    return (prepared if isinstance(prepared, Failure) else pack(prepared)), source, lines, last
+
+
+def _count_lines(files: list[CorpusFile], counts: templates.Counts, workers: Workers) -> None:
+    """The lines of pages that are not re-indexed but share a source with some that are."""
     raws = (item for item, _ in _records(files) if not isinstance(item, Failure))
-    for found in ordered_map(_page_lines, raws, procs):
+    for found in workers.map(_page_lines, raws):
         if found is not None:
             counts.add_hashes(*found)
-    return counts.learned()
 
 
 def _page_lines(raw: RawRecord) -> tuple[str, list[int]] | None:
     """In a worker: the record's source and the hashes of its lines."""
-    try:
-        page = decode(raw)
-    except DecodeError:
+    page = read_page(raw)
+    if isinstance(page, Failure):
         return None
     return _source(raw), templates.hashes(block.text for block in page.blocks)
 
@@ -316,42 +364,47 @@ def _source(raw: RawRecord) -> str:
 
 
 def _documents(
-    files: list[CorpusFile],
-    report: BuildReport,
-    progress: bool,
+    spool: Spool,
     learned: dict[str, frozenset[int]],
-    procs: int,
+    report: BuildReport,
+    workers: Workers,
+    progress: bool,
 ) -> Iterator[dict[str, object]]:
-    """The Whoosh fields of every document of the files, made by `procs` workers, in
-    corpus order (so that a parallel build holds the same documents as a serial one)."""
+    """Second pass: the Whoosh fields of every spooled page, finished with its source's
+    template lines by `procs` workers, in corpus order (so that a parallel build holds
+    the same documents as a serial one)."""
     from tqdm import tqdm
 
-    tasks = (
-        (item, learned.get(_source(item)) if isinstance(item, RawRecord) else None, last)
-        for item, last in _records(files)
-    )
-    with tqdm(total=len(files), desc="indexing", unit="file", disable=not progress) as bar:
-        for result, last in ordered_map(_indexed, tasks, procs):
-            bar.update(last)
+    def tasks() -> Iterator[tuple[bytes, frozenset[int] | None]]:
+        for entry in spool:
+            source, page = pickle.loads(entry)
+            yield page, learned.get(source)
+
+    with tqdm(total=spool.count, desc="indexing", unit="page", disable=not progress) as bar:
+        for result in workers.map(_indexed, tasks()):
+            bar.update(1)
             if isinstance(result, Failure):
                 (report.skipped if result.reason == NO_TEXT else report.failed).append(result)
             else:
                 yield result
 
 
-def _indexed(
-    task: tuple[RawRecord | Failure, frozenset[int] | None, bool],
-) -> tuple[dict[str, object] | Failure, bool]:
-    """In a worker: one record through the pipeline, and its fields analysed for Whoosh."""
-    item, lines, last = task
-    if isinstance(item, Failure):
-        return item, last
-    result = process(item, lines or frozenset())
+def _indexed(task: tuple[bytes, frozenset[int] | None]) -> dict[str, object] | Failure:
+    """In a worker: a spooled page through the rest of the pipeline, and its fields
+    analysed for Whoosh."""
+    packed, lines = task
+    result = finish(unpack(packed), lines or frozenset())
     if isinstance(result, Failure):
-        return result, last
+        return result
     if not (result.body or result.title):
-        return Failure(result.path, result.record, NO_TEXT), last
-    return analysed_fields(result), last
+        return Failure(result.path, result.record, NO_TEXT)
+    return analysed_fields(result)
+
+
+def _spool_dir(writer: SegmentWriter) -> Path | None:
+    """Beside the index being written (the system's temp folder may be small)."""
+    folder = getattr(writer.storage, "folder", None)
+    return Path(folder) if folder else None
 
 
 def analysed_fields(doc: Document) -> dict[str, object]:

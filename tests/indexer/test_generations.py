@@ -38,8 +38,8 @@ def test_an_unchanged_corpus_is_not_read_again(tmp_path: Path, monkeypatch):
     def no_pipeline(*args, **kwargs):
         raise AssertionError("an unchanged file went through the pipeline")
 
-    monkeypatch.setattr(indexer.write, "process", no_pipeline)
-    monkeypatch.setattr(indexer.write, "decode", no_pipeline)
+    for stage in ("read_page", "prepare", "finish"):
+        monkeypatch.setattr(indexer.write, stage, no_pipeline)
     again = build([corpus], index, procs=1)
     assert (again.indexed, again.unchanged, again.deleted, again.failed) == (0, 4, 0, [])
 

@@ -88,3 +88,21 @@ def test_a_parallel_build_holds_the_same_documents_as_a_serial_one(corpus: Path,
     one, two = stored(tmp_path / "serial"), stored(tmp_path / "parallel")
     assert one == two  # every stored field, in the same document order
     assert not any(line in doc["body"] for doc in two for line in MENU)  # templates learned
+
+
+def test_a_spooled_page_comes_back_as_it_was_without_its_raw_bytes(tmp_path: Path):
+    from dataclasses import replace
+
+    from indexer.pipeline import prepare, read_page
+    from indexer.read import list_files, read_file
+    from indexer.spool import Spool, pack, unpack
+
+    (file,), _ = list_files(CORPUS / "003_dcda678e6ac86837.txt")
+    (raw,) = read_file(file)
+    page = prepare(read_page(raw))
+    with Spool(tmp_path) as spool:
+        spool.append(pack(page))
+        spool.append(b"")
+        back, empty = list(spool)
+    assert unpack(back) == replace(page, record=replace(page.record, data=b""))
+    assert empty == b"" and not list(tmp_path.iterdir())  # the spool has no name on disk
