@@ -115,6 +115,10 @@ SCHEMAS: dict[str, dict] = {
             "query": {"type": "string"},
             "parsed_query": {"type": "string", "description": "How the query was read."},
             "notes": STRINGS,
+            "matching": {
+                "enum": ["all", "relaxed"],
+                "description": "Whether every word had to match, or most of the rare ones.",
+            },
             "filters": _object(
                 {name: STRINGS for name in ("source", "lang", "year", "date_from", "date_to")}
             ),

@@ -196,6 +196,7 @@ def results_payload(results: Results) -> dict:
         "query": request.q,
         "parsed_query": results.parsed_query,
         "notes": list(results.notes),
+        "matching": results.matching,
         "filters": filters(request),
         "sort": request.sort,
         "collapse": request.collapse,

@@ -351,3 +351,10 @@ def test_health_without_an_index_is_503_json(tmp_path):
     assert response.get_json()["error"]["code"] == "index_missing"
     assert client.get("/").status_code == 200  # the landing page still works
     assert client.get("/?q=x").status_code == 503
+
+
+def test_the_answer_says_whether_matching_was_relaxed(client):
+    strict = client.get("/api/search?q=abduction").get_json()
+    assert strict["matching"] == "all" and strict["total"] == 3
+    question = client.get("/api/search?q=who+apologized+for+the+kidnapping+of+citizens").get_json()
+    assert question["matching"] == "relaxed" and question["total"] >= 1
