@@ -137,6 +137,12 @@ WEIGHTS: dict[str, float] = {
     "list_item": 0.5,  # li, dt, dd, td, ...
     "edge": 0.5,  # 1 for the first/last block, 1/2 for the next, ...
 }
+# What the first token of a run can be: a prefix of a Chinese entry (its words are joined
+# without spaces), the first word of a Latin one.
+_ENTRY_STARTS = frozenset(
+    {entry[:i] for entry in CHROME_ZH for i in range(1, len(entry) + 1)}
+    | {entry.split()[0] for entry in CHROME_LATIN}
+)
 MARGIN = 0.5  # scores closer to 0 than this are decided by the neighbours
 PROSE_WORDS = 25  # a block this long, with sentence structure, is content whatever it says
 PROSE_STOP_RATIO = 0.15
@@ -308,7 +314,9 @@ def _vocabulary(tokens: list[str]) -> list[range]:
     spans = []
     k = 0
     while k < len(tokens):
-        for n in (4, 3, 2, 1):
+        # Runs of several tokens only from a token that can start an entry.
+        longest = 4 if tokens[k] in _ENTRY_STARTS else 1
+        for n in (4, 3, 2, 1)[4 - longest :]:
             run = tokens[k : k + n]
             if len(run) == n and ("".join(run) in CHROME_ZH or " ".join(run) in CHROME_LATIN):
                 spans.append(range(k, k + n))

@@ -138,16 +138,21 @@ def detect(text: str) -> tuple[str, float, str | None]:
     return lang, round(probability * letters / total, 4), script
 
 
-def assign(page: Page) -> Page:
+def assign(page: Page, blocks_known: bool = False) -> Page:
     """Set per-block languages (where there is signal) and the page's language over content.
 
-    Blocks that already carry a language keep it, so the second call after chrome removal
-    only re-aggregates over the remaining content. Statistics judge only the page's longest
+    Blocks that already carry a language keep it. With `blocks_known` (the call after
+    chrome removal, on a page this function has seen), blocks are taken as they are and
+    only the page's language is re-aggregated over the remaining content: a block left
+    without a language would get none again. Statistics judge only the page's longest
     blocks (a bound on cost); the others get a language only when their script decides it.
     """
-    by_length = sorted(range(len(page.blocks)), key=lambda i: -len(page.blocks[i].text))
-    judged = set(by_length[:MAX_JUDGED_BLOCKS])
-    blocks = tuple(_with_language(block, i in judged) for i, block in enumerate(page.blocks))
+    if blocks_known:
+        blocks = page.blocks
+    else:
+        by_length = sorted(range(len(page.blocks)), key=lambda i: -len(page.blocks[i].text))
+        judged = set(by_length[:MAX_JUDGED_BLOCKS])
+        blocks = tuple(_with_language(b, i in judged) for i, b in enumerate(page.blocks))
     content = [block for block in blocks if not block.chrome]
     letters = _letters_per_language(content)
     total = sum(letters.values())

@@ -49,7 +49,8 @@ def finish(page: Page, template_lines: frozenset[int] = frozenset()) -> Document
     left and the metadata."""
     try:
         page = chrome.remove(page, template_lines)
-        page = language.assign(page)  # the document's language is its content's, not its chrome's
+        # The document's language is its content's, not its chrome's.
+        page = language.assign(page, blocks_known=True)
         return metadata.extract(page)
     except Exception as error:
         return _internal(page, error)
