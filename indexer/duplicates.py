@@ -61,34 +61,55 @@ def distance(a: int, b: int) -> int:
 def groups(fingerprints: Iterable[tuple[str, int | None]]) -> dict[str, str]:
     """doc id -> group id (the smallest doc id of its group) for every document; a
     document without near duplicates is its own group."""
-    items = [(doc_id, fp) for doc_id, fp in fingerprints]
-    parent = {doc_id: doc_id for doc_id, _ in items}
+    grouper = Grouper()
+    ids = []
+    for doc_id, fp in fingerprints:
+        grouper.add(doc_id, fp)
+        ids.append(doc_id)
+    return {doc_id: grouper.group(doc_id) for doc_id in ids}
 
-    def root(doc_id: str) -> str:
+
+class Grouper:
+    """`groups` one document at a time, for an index run that must label each document as
+    it writes it: `add` returns the document's group as far as the documents added so far
+    tell (the smallest id among its near duplicates yet), so that only documents whose
+    group changes afterwards (a smaller id, or a page joining two groups, came later) need
+    writing again."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+        self._first_with: dict[int, str] = {}
+        self._buckets: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+
+    def group(self, doc_id: str) -> str:
+        """The document's group now: the smallest id among its near duplicates so far."""
+        return self._root(doc_id)
+
+    def _root(self, doc_id: str) -> str:
+        parent = self._parent
         while parent[doc_id] != doc_id:
             parent[doc_id] = parent[parent[doc_id]]
             doc_id = parent[doc_id]
         return doc_id
 
-    def union(a: str, b: str) -> None:
-        a, b = root(a), root(b)
+    def _union(self, a: str, b: str) -> None:
+        a, b = self._root(a), self._root(b)
         if a != b:
-            parent[max(a, b)] = min(a, b)  # the smallest id ends up as the group's id
+            self._parent[max(a, b)] = min(a, b)
 
-    first_with: dict[int, str] = {}
-    buckets: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
-    mask = (1 << BAND_BITS) - 1
-    for doc_id, fp in items:
+    def add(self, doc_id: str, fp: int | None) -> str:
+        self._parent.setdefault(doc_id, doc_id)
         if fp is None:
-            continue
-        if fp in first_with:  # exact copies: no need to crowd the buckets
-            union(doc_id, first_with[fp])
-            continue
-        first_with[fp] = doc_id
+            return self._root(doc_id)
+        if fp in self._first_with:
+            self._union(doc_id, self._first_with[fp])
+            return self._root(doc_id)
+        self._first_with[fp] = doc_id
+        mask = (1 << BAND_BITS) - 1
         for band in range(BANDS):
-            bucket = buckets[band, fp >> (band * BAND_BITS) & mask]
+            bucket = self._buckets[band, fp >> (band * BAND_BITS) & mask]
             for other_id, other_fp in bucket:
                 if distance(fp, other_fp) <= MAX_DISTANCE:
-                    union(doc_id, other_id)
+                    self._union(doc_id, other_id)
             bucket.append((doc_id, fp))
-    return {doc_id: root(doc_id) for doc_id, _ in items}
+        return self._root(doc_id)

@@ -27,6 +27,8 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from search.schema import ArrayPositions
+
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -220,9 +222,10 @@ class Evaluator:
         rows = [np.searchsorted(p.docs, common) for p in lists]
         # (candidate << 32 | position) keys of each word, ascending; a word continues the
         # phrase where its key is a previous word's key plus 1..slop.
-        ends = _position_keys(lists[0].values, rows[0])
+        arrays = isinstance(field.format, ArrayPositions)
+        ends = _position_keys(lists[0].values, rows[0], arrays)
         for postings, row in zip(lists[1:], rows[1:], strict=True):
-            keys = _position_keys(postings.values, row)
+            keys = _position_keys(postings.values, row, arrays)
             ends = keys[_follows(keys, ends, slop)]
             if not len(ends):
                 return EMPTY
@@ -356,10 +359,17 @@ def _follows(keys: np.ndarray, previous: np.ndarray, slop: int) -> np.ndarray:
     return found
 
 
-def _position_keys(values: list[bytes], rows: np.ndarray) -> np.ndarray:
+def _position_keys(values: list[bytes], rows: np.ndarray, arrays: bool) -> np.ndarray:
     """(row index << 32 | position) for every position of the given postings, ascending.
 
-    Whoosh's Positions format: a 4-byte count, then the pickled list of position deltas."""
+    `arrays`: schema.ArrayPositions, 32-bit positions read all at once; else Whoosh's
+    Positions, a 4-byte count then the pickled list of position deltas."""
+    if arrays:
+        chosen = [values[row] for row in rows.tolist()]
+        lengths = np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) // 4
+        positions = np.frombuffer(b"".join(chosen), dtype="<u4").astype(np.int64)
+        owners = np.repeat(np.arange(len(chosen), dtype=np.int64), lengths)
+        return (owners << 32) | positions
     deltas = [
         loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in map(values.__getitem__, rows)
     ]
