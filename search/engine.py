@@ -23,7 +23,15 @@ from whoosh.searching import Searcher
 from search import generations
 from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
-from search.postings import Evaluator, Matches, Unsupported, count_groups, top_documents
+from search.postings import (
+    Evaluator,
+    Matches,
+    PostingsCache,
+    Unsupported,
+    count_groups,
+    terms_of,
+    top_documents,
+)
 from search.query import Compiled, QueryError, compile_query
 from search.relax import ENOUGH
 from search.results import Hit, Results, SearchRequest
@@ -32,6 +40,7 @@ from search.snippets import make_snippet
 from search.suggest import FEW_HITS, suggest
 
 RESULT_CACHE = 256  # searches kept per Engine (a page of results is a few KB)
+POSTINGS_CACHE_MB = 256  # decoded posting lists kept per Engine (search.postings)
 
 
 class IndexMissing(Exception):
@@ -50,6 +59,7 @@ class Engine:
         self._local = threading.local()
         self._switching = threading.Lock()
         self._results = _ResultCache(result_cache)
+        self._postings = PostingsCache(POSTINGS_CACHE_MB * 2**20)
         self._open()
 
     def _open(self) -> None:
@@ -164,13 +174,20 @@ class Engine:
             return last[2]
         evaluator = getattr(self._local, "evaluator", None)
         if evaluator is None or evaluator.searcher is not searcher:
-            evaluator = self._local.evaluator = Evaluator(searcher)
+            evaluator = self._local.evaluator = Evaluator(searcher, self._postings)
         try:
-            matches = evaluator.match(query)
+            matches, seen = evaluator.evaluate(query)
         except Unsupported:
-            matches = None
-        self._local.matches = (searcher, query, matches)
+            matches, seen = None, None
+        self._local.matches = (searcher, query, matches, seen)
         return matches
+
+    def _terms_seen(self, searcher: Searcher, query) -> dict | None:
+        """Each term's documents from the evaluation of `query` (None: not evaluated)."""
+        last = getattr(self._local, "matches", None)
+        if last is not None and last[0] is searcher and last[1] == query:
+            return last[3]
+        return None
 
     def _count(self, searcher: Searcher, q: str, request: SearchRequest) -> int:
         """How many documents `q` finds with the request's filters (0 if it cannot run)."""
@@ -202,8 +219,9 @@ class Engine:
         else:
             page = self._collected(searcher, compiled, request, docs, end)[start:end]
         similar = _similar(columns, docs, [docnum for docnum, _ in page])
+        seen = self._terms_seen(searcher, compiled.query)
         return tuple(
-            _hit(searcher, docnum, score, compiled, similar[docnum]) for docnum, score in page
+            _hit(searcher, docnum, score, compiled, similar[docnum], seen) for docnum, score in page
         ), rows
 
     def _collected(
@@ -319,11 +337,18 @@ def _similar(columns: FacetColumns, docs: np.ndarray, shown: list[int]) -> dict[
 
 
 def _hit(
-    searcher: Searcher, docnum: int, score: float, compiled: Compiled, similar: _Similar
+    searcher: Searcher,
+    docnum: int,
+    score: float,
+    compiled: Compiled,
+    similar: _Similar,
+    seen: dict | None = None,
 ) -> Hit:
     stored = searcher.stored_fields(docnum)
     family = family_for(stored.get("lang", "und"))
     body_terms = compiled.terms.get(body_field(family), set())
+    if seen is not None:  # only the terms the page has: a prefix stands for 64 of them
+        body_terms = terms_of(seen, body_field(family), body_terms, docnum)
     analyzer = searcher.schema[body_field(family)].analyzer
     snippet = make_snippet(stored.get("body", ""), body_terms, analyzer)
     return Hit(

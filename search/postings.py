@@ -15,9 +15,10 @@ Query types this module does not know raise `Unsupported`; the engine then asks 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import chain
-from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
@@ -57,7 +58,7 @@ class _Postings:
     docs: np.ndarray  # global document numbers, ascending
     weights: np.ndarray  # float64
     lengths: np.ndarray | None  # field length of each document (None: not scorable)
-    values: list[bytes] | None  # encoded positions, when asked for
+    positions: _PositionParts | None  # when asked for
 
 
 class Evaluator:
@@ -65,16 +66,18 @@ class Evaluator:
 
     Field lengths and deletion masks are read once per searcher and kept."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, cache: PostingsCache | None = None) -> None:
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported(f"weighting {type(weighting).__name__}")
         self.searcher = searcher
+        self.cache = cache
         self.reader = searcher.reader()
         self.schema = self.reader.schema
         self.B, self.K1, self._field_B = weighting.B, weighting.K1, weighting._field_B
         self.leaves = list(self.reader.leaf_readers())
         self.doc_count = self.reader.doc_count_all()
+        self._seen: dict[tuple[str, str], np.ndarray] = {}
         self._lengths: dict[tuple[int, str], np.ndarray | None] = {}
         self._live: list[np.ndarray | None] = []
         for segment, _ in self.leaves:
@@ -86,6 +89,14 @@ class Evaluator:
                 self._live.append(None)
 
     # --- the query tree -------------------------------------------------------------------
+
+    def evaluate(self, query: wq.Query) -> tuple[Matches, dict[tuple[str, str], np.ndarray]]:
+        """The query's matches, and each term's documents (which terms a hit has)."""
+        self._seen: dict[tuple[str, str], np.ndarray] = {}
+        try:
+            return self.match(query), self._seen
+        finally:
+            self._seen = {}
 
     def match(self, query: wq.Query) -> Matches:
         kind = type(query)
@@ -222,11 +233,14 @@ class Evaluator:
         rows = [np.searchsorted(p.docs, common) for p in lists]
         # (candidate << 32 | position) keys of each word, ascending; a word continues the
         # phrase where its key is a previous word's key plus 1..slop.
-        arrays = isinstance(field.format, ArrayPositions)
-        ends = _position_keys(lists[0].values, rows[0], arrays)
-        for postings, row in zip(lists[1:], rows[1:], strict=True):
-            keys = _position_keys(postings.values, row, arrays)
-            ends = keys[_follows(keys, ends, slop)]
+        ends = lists[0].positions.keys(common)
+        for postings in lists[1:]:
+            keys = postings.positions.keys(common)
+            if slop == 1 and len(ends) < len(keys):  # look the fewer up among the more
+                ends = ends + 1
+                ends = ends[_contains(keys, ends)]
+            else:
+                ends = keys[_follows(keys, ends, slop)]
             if not len(ends):
                 return EMPTY
         keep = np.zeros(len(common), dtype=bool)
@@ -246,7 +260,8 @@ class Evaluator:
         return np.concatenate(parts) if parts else _EMPTY_DOCS
 
     def postings(self, fieldname: str, text: str, values: bool = False) -> _Postings | None:
-        """The term's postings over every segment, deleted documents left out."""
+        """The term's postings over every segment, deleted documents left out; with
+        `values`, the positions of each posting too (as `_Positions`)."""
         if fieldname not in self.schema:
             return None
         field = self.schema[fieldname]
@@ -254,33 +269,42 @@ class Evaluator:
             tbytes = field.to_bytes(text)
         except ValueError:
             return None
-        docs, weights, lengths, encoded = [], [], [], [] if values else None
-        for index, ((segment, offset), live) in enumerate(
-            zip(self.leaves, self._live, strict=True)
-        ):
-            found = _read_term(segment, fieldname, tbytes, field.format, values)
+        docs, weights, lengths, positions = [], [], [], []
+        leaves = zip(self.leaves, self._live, strict=True)
+        for index, ((segment, offset), live) in enumerate(leaves):
+            found = self._segment_term(segment, fieldname, tbytes, field.format, values)
             if found is None:
                 continue
-            ids, w, v = found
+            ids, w = found.ids, found.weights
+            if values and found.positions is not None:
+                positions.append((ids + offset, found.positions))  # deleted ones too
             if live is not None:
                 keep = live[ids]
                 ids, w = ids[keep], w[keep]
-                if v is not None:
-                    v = [x for x, k in zip(v, keep, strict=True) if k]
             docs.append(ids + offset)
             weights.append(w)
             if field.scorable:
                 lengths.append(self._field_lengths(index, fieldname)[ids])
-            if encoded is not None:
-                encoded.extend(v or ())
         if not docs:
             return None
+        found = np.concatenate(docs)
+        self._seen[fieldname, text] = found
         return _Postings(
-            np.concatenate(docs),
+            found,
             np.concatenate(weights),
             np.concatenate(lengths) if field.scorable else None,
-            encoded,
+            _PositionParts(positions) if values else None,
         )
+
+    def _segment_term(self, segment, fieldname: str, tbytes: bytes, format_, values: bool):
+        """A term's postings in one segment, decoded once and kept in the cache."""
+        key = (segment.segment().segment_id(), fieldname, tbytes)
+        found = self.cache.get(key) if self.cache is not None else None
+        if found is None or (values and found.positions is None):
+            found = _read_term(segment, fieldname, tbytes, format_, values)
+            if found is not None and self.cache is not None:
+                self.cache.put(key, found, found.nbytes)
+        return found
 
     def _score(self, fieldname: str, text: str, postings: _Postings) -> np.ndarray:
         """Whoosh's BM25F for each posting (the same arithmetic, in the same order)."""
@@ -308,42 +332,160 @@ class Evaluator:
         return self._lengths[key]
 
 
-def _read_term(segment, fieldname: str, tbytes: bytes, format_, values: bool):
-    """(ids, weights, values or None) of a term in one segment, None if it is absent."""
+@dataclass(frozen=True)
+class _Positions:
+    """Positions of a list of postings: posting i has flat[starts[i] : starts[i] + counts[i]]."""
+
+    counts: np.ndarray  # int64
+    starts: np.ndarray  # int64
+    flat: np.ndarray  # uint32
+
+    @classmethod
+    def from_values(cls, values: list[bytes], arrays: bool, decode) -> _Positions:
+        if arrays:  # schema.ArrayPositions: 32-bit positions, read all at once
+            counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+            flat = np.frombuffer(b"".join(values), dtype="<u4")
+        else:  # Whoosh's Positions: a pickle per posting
+            lists = [decode(v) for v in values]
+            counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            flat = np.fromiter(chain.from_iterable(lists), dtype=np.uint32, count=counts.sum())
+        return cls(counts, np.cumsum(counts) - counts, flat)
+
+    def rows(self, rows: np.ndarray) -> _Positions:
+        """The positions of the given postings, in their order."""
+        counts = self.counts[rows]
+        total = int(counts.sum())
+        starts = np.cumsum(counts) - counts
+        index = np.repeat(self.starts[rows] - starts, counts) + np.arange(total)
+        return _Positions(counts, starts, self.flat[index])
+
+    def keys(self, rows: np.ndarray) -> np.ndarray:
+        """(i << 32 | position) for every position of the i-th of the given postings,
+        ascending."""
+        chosen = self.rows(rows)
+        owners = np.repeat(np.arange(len(rows), dtype=np.int64), chosen.counts)
+        return (owners << 32) | chosen.flat.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _PositionParts:
+    """A term's positions segment by segment: (global ids of the segment's postings,
+    deleted documents included, and their positions)."""
+
+    parts: list[tuple[np.ndarray, _Positions]]
+
+    def keys(self, candidates: np.ndarray) -> np.ndarray:
+        """(i << 32 | position) for every position of the term in candidates[i] (each
+        candidate must have the term), ascending."""
+        found = []
+        for ids, positions in self.parts:
+            low = int(np.searchsorted(candidates, ids[0]))
+            high = int(np.searchsorted(candidates, ids[-1], side="right"))
+            if high > low:
+                rows = np.searchsorted(ids, candidates[low:high])
+                found.append(positions.keys(rows) + (low << 32))
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _SegmentTerm:
+    ids: np.ndarray  # int64, segment-local document numbers
+    weights: np.ndarray  # float64
+    positions: _Positions | None
+
+    @property
+    def nbytes(self) -> int:
+        size = self.ids.nbytes + self.weights.nbytes + 200
+        if self.positions is not None:
+            p = self.positions
+            size += p.counts.nbytes + p.starts.nbytes + p.flat.nbytes
+        return size
+
+
+class PostingsCache:
+    """Decoded postings per (segment, field, term), least recently used dropped first
+    beyond `max_bytes`, shared by an Engine's threads. Segments never change once written
+    (deletions are applied when a term is used), so entries stay valid until a merge
+    retires their segment; they then age out."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found[0] if found is not None else None
+
+    def put(self, key, value, nbytes: int) -> None:
+        if nbytes > self.max_bytes // 4:
+            return  # one huge term would flush everything else
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._entries[key] = (value, nbytes)
+            self.size += nbytes
+            while self.size > self.max_bytes and self._entries:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+
+
+def _read_term(
+    segment, fieldname: str, tbytes: bytes, format_, values: bool
+) -> _SegmentTerm | None:
+    """A term's postings in one segment, None if it is absent. Positions are read when
+    asked for, and always for ArrayPositions (they cost nothing more to keep)."""
     terms = segment._terms
     try:
         info = terms.term_info(fieldname, tbytes)
     except (TermNotFound, KeyError):
         return None
+    arrays = isinstance(format_, ArrayPositions)
+    keep_values = arrays or (values and format_.supports("positions"))
     if info.is_inlined():
         ids, weights, vals = info.inlined_postings()
-        return (
+        id_array, weight_array, value_list = (
             np.asarray(ids, dtype=np.int64),
             np.asarray(weights, dtype=np.float64),
-            list(vals) if values else None,
+            list(vals),
         )
-    # Block by block with Whoosh's own reader, but each block decoded as a whole.
-    matcher = W3LeafMatcher(terms._postfile, *info.extent(), format_)
-    id_parts, weight_parts, value_parts = [], [], [] if values else None
-    fixed = format_.fixed_value_size()
-    while not matcher._atend:
-        matcher._read_data()
-        deltas, weights, vals = matcher._data
-        count = matcher._blocklength
-        id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_parts.append(np.ones(count))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(count, weights))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float64))
-        if value_parts is not None:
-            if fixed is None or fixed < 0:
-                value_parts.extend(vals)
+    else:
+        # Block by block with Whoosh's own reader, but each block decoded as a whole.
+        matcher = W3LeafMatcher(terms._postfile, *info.extent(), format_)
+        id_parts, weight_parts, value_list = [], [], []
+        while not matcher._atend:
+            matcher._read_data()
+            deltas, weights, vals = matcher._data
+            count = matcher._blocklength
+            id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+            if weights is None:
+                weight_parts.append(np.ones(count))
+            elif isinstance(weights, float):
+                weight_parts.append(np.full(count, weights))
             else:
-                value_parts.extend(vals[i : i + fixed] for i in range(0, len(vals), fixed))
-        matcher._next_block()
-    return np.concatenate(id_parts), np.concatenate(weight_parts), value_parts
+                weight_parts.append(np.asarray(weights, dtype=np.float64))
+            if keep_values:
+                value_list.extend(vals)
+            matcher._next_block()
+        id_array, weight_array = np.concatenate(id_parts), np.concatenate(weight_parts)
+    positions = None
+    if keep_values:
+        positions = _Positions.from_values(value_list, arrays, format_.decode_positions)
+    return _SegmentTerm(id_array, weight_array, positions)
+
+
+def _contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which needles are in the haystack (both ascending)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    at = np.searchsorted(haystack, needles)
+    at[at == len(haystack)] = 0
+    return haystack[at] == needles
 
 
 def _follows(keys: np.ndarray, previous: np.ndarray, slop: int) -> np.ndarray:
@@ -357,34 +499,6 @@ def _follows(keys: np.ndarray, previous: np.ndarray, slop: int) -> np.ndarray:
         at[at == len(previous)] = 0
         found |= previous[at] == wanted
     return found
-
-
-def _position_keys(values: list[bytes], rows: np.ndarray, arrays: bool) -> np.ndarray:
-    """(row index << 32 | position) for every position of the given postings, ascending.
-
-    `arrays`: schema.ArrayPositions, 32-bit positions read all at once; else Whoosh's
-    Positions, a 4-byte count then the pickled list of position deltas."""
-    if arrays:
-        chosen = [values[row] for row in rows.tolist()]
-        lengths = np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) // 4
-        positions = np.frombuffer(b"".join(chosen), dtype="<u4").astype(np.int64)
-        owners = np.repeat(np.arange(len(chosen), dtype=np.int64), lengths)
-        return (owners << 32) | positions
-    deltas = [
-        loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in map(values.__getitem__, rows)
-    ]
-    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
-    if not len(flat):
-        return flat
-    running = np.cumsum(flat)
-    starts = np.cumsum(lengths) - lengths
-    present = lengths > 0
-    before = np.zeros(len(lengths), dtype=np.int64)
-    before[present] = running[starts[present]] - flat[starts[present]]
-    positions = running - np.repeat(before, lengths)
-    owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    return (owners << 32) | positions
 
 
 def top_documents(
@@ -431,3 +545,18 @@ def top_documents(
 def count_groups(groups: np.ndarray, docs: np.ndarray) -> int:
     """How many distinct groups the documents belong to."""
     return int(np.count_nonzero(np.bincount(groups[docs]))) if len(docs) else 0
+
+
+def terms_of(seen: dict[tuple[str, str], np.ndarray], fieldname: str, terms, docnum: int) -> set:
+    """Those of `terms` (of one field) whose postings hold the document; a term the
+    evaluation never read is kept."""
+    found = set()
+    for term in terms:
+        docs = seen.get((fieldname, term))
+        if docs is None:
+            found.add(term)
+            continue
+        at = int(np.searchsorted(docs, docnum))
+        if at < len(docs) and docs[at] == docnum:
+            found.add(term)
+    return found

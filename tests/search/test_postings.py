@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from whoosh import collectors
 
-from search.postings import Evaluator, Matches, count_groups, top_documents
+from search.postings import Evaluator, Matches, PostingsCache, count_groups, top_documents
 from search.query import compile_query
 from tests.search.test_engine import mixed  # noqa: F401 - the fixture is used below
 
@@ -48,10 +48,22 @@ def test_same_documents_and_scores_as_whoosh(mixed, q):  # noqa: F811
     searcher = mixed.searcher()
     query = compile_query(q, searcher.reader(), mixed.families(searcher)).query
     expected = whoosh_matches(searcher, query)
-    found = Evaluator(searcher).match(query)
-    assert list(found.docs) == sorted(expected)
-    for docnum, score in zip(found.docs.tolist(), found.scores.tolist(), strict=True):
-        assert score == pytest.approx(expected[docnum], rel=1e-12)
+    cache = PostingsCache(2**20)
+    # Without a cache, then twice with one (filled, then read).
+    for evaluator in (Evaluator(searcher), Evaluator(searcher, cache), Evaluator(searcher, cache)):
+        found = evaluator.match(query)
+        assert list(found.docs) == sorted(expected)
+        for docnum, score in zip(found.docs.tolist(), found.scores.tolist(), strict=True):
+            assert score == pytest.approx(expected[docnum], rel=1e-12)
+
+
+def test_the_postings_cache_keeps_to_its_size():
+    cache = PostingsCache(1000)
+    for n in range(10):
+        cache.put(n, str(n), 200)
+    assert cache.size <= 1000 and cache.get(9) == "9" and cache.get(0) is None
+    cache.put("huge", "x", 400)  # over a quarter of the cache: not kept
+    assert cache.get("huge") is None
 
 
 def brute_force_top(matches, allowed, newest, by_date, groups, limit):
