@@ -41,12 +41,14 @@ from indexer.parallel import Workers, default_procs
 from indexer.pipeline import finish, prepare, read_page
 from indexer.read import CorpusFile, list_files, read_file
 from indexer.spool import Spool, pack, unpack
-from search import generations
+from search import generations, sites
+from search.analysis import family_for
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
     analyse,
     build_schema,
+    chrome_field,
     index_version,
     text_fields_for,
 )
@@ -112,8 +114,28 @@ def fields_of(doc: Document) -> dict[str, object]:
         "truncated": doc.truncated,
         title_field: doc.title,
         body_field: doc.body,
+        **searched_extras(doc.host, doc.chrome, doc.lang),
     }
     return {key: value for key, value in values.items() if value is not None}
+
+
+TEMPLATE_LINE_MAX = 300  # longer chrome lines are text that slipped, not a template's line
+
+
+def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[str, str]:
+    """The indexed-only fields made from the host and the removed chrome: `site` (host
+    suffixes), `chrome_<family>` (in:chrome) and `template` (normalised lines, one a line)."""
+    chrome = [line for line in chrome if line.strip()]
+    extras = {}
+    if host:
+        extras["site"] = " ".join(sites.suffixes(host))
+    if chrome:
+        extras[chrome_field(family_for(lang))] = "\n".join(chrome)
+        lines = (templates.normalise(line) for line in chrome)
+        kept = dict.fromkeys(line for line in lines if 0 < len(line) <= TEMPLATE_LINE_MAX)
+        if kept:
+            extras["template"] = "\n".join(kept)
+    return extras
 
 
 def open_or_create(index_dir: Path) -> whoosh_index.Index:
@@ -421,7 +443,7 @@ def analysed_fields(doc: Document) -> dict[str, object]:
     """`fields_of(doc)` with the title and body already analysed (`schema.Analysed`)."""
     fields = fields_of(doc)
     schema = _schema()
-    for name in text_fields_for(doc.lang):
+    for name in (*text_fields_for(doc.lang), chrome_field(family_for(doc.lang))):
         if name in fields:
             fields[name] = analyse(schema, name, str(fields[name]))
     return fields
@@ -491,6 +513,9 @@ def _indexable(stored: dict, **changes: object) -> dict:
     title_field, body_field = text_fields_for(fields.get("lang", "und"))
     fields[title_field] = fields.get("title", "")
     fields[body_field] = fields.get("body", "")
+    fields.update(
+        searched_extras(fields.get("host"), fields.get("chrome") or (), fields.get("lang", "und"))
+    )
     return fields
 
 

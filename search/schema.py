@@ -12,7 +12,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from search.analysis import FAMILIES, analyzer_for, family_for
@@ -20,7 +21,9 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 # Bumped whenever analysis or fields change: an index built by another version is rebuilt
 # by `sifter index` (tokens from two analyzers would never match each other).
 # 5: positions stored as arrays of 32-bit integers (ArrayPositions).
-SCHEMA_VERSION = 5
+# 6: `site` (host suffixes), `chrome_<family>` (the removed chrome, searchable with
+#    in:chrome) and `template` (normalised chrome lines, for the template facet).
+SCHEMA_VERSION = 6
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year")
@@ -32,6 +35,10 @@ def body_field(family: str) -> str:
 
 def title_field(family: str) -> str:
     return f"title_{family}"
+
+
+def chrome_field(family: str) -> str:
+    return f"chrome_{family}"
 
 
 def text_fields_for(lang: str) -> tuple[str, str]:
@@ -103,6 +110,7 @@ def build_schema() -> Schema:
         record=STORED(),
         url=STORED(),
         host=ID(stored=True, sortable=True),
+        site=KEYWORD(),  # every suffix of the host (search.sites), for site:
         source=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
@@ -114,6 +122,8 @@ def build_schema() -> Schema:
         title=STORED(),
         body=STORED(),
         chrome=STORED(),
+        # One term per normalised chrome line (indexer.templates.normalise), one line each.
+        template=TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False),
         script=STORED(),
         lang_confidence=STORED(),
         lang_mix=STORED(),
@@ -130,6 +140,7 @@ def build_schema() -> Schema:
             AnalysedText(analyzer=analyzer, phrase=True, field_boost=TITLE_BOOST),
         )
         schema.add(body_field(family), AnalysedText(analyzer=analyzer, phrase=True))
+        schema.add(chrome_field(family), AnalysedText(analyzer=analyzer, phrase=True))
     return schema
 
 
