@@ -109,8 +109,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Failure:
-    """A file or record that could not be indexed, and why."""
+    """A file or record that was not indexed, and why: a failure (it should have been a
+    document and could not be read), or `skipped` (it holds no page: an unsupported file
+    type, a WARC request record, an empty page). Either way it is listed, never dropped."""
 
     path: str
     record: str | None
     reason: str
+    skipped: bool = False

@@ -13,9 +13,11 @@ input ahead and keep every finished result).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -26,6 +28,7 @@ R = TypeVar("R")
 
 CHUNK = 8  # items per task: amortises the inter-process round trip (~0.2 ms)
 WINDOW_PER_PROC = 4  # chunks in flight per worker: enough to keep each busy
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def default_procs() -> int:
@@ -56,7 +59,9 @@ class Workers:
         gc.collect()
         gc.freeze()
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(self.procs)
+            self._pool = multiprocessing.get_context("fork").Pool(
+                self.procs, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
         finally:
             gc.unfreeze()
 
@@ -105,6 +110,19 @@ def ordered_map(
     """`Workers(procs).map(...)` with a pool of its own."""
     with Workers(procs) as workers:
         yield from workers.map(func, items, chunk, window)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the run's process dies. A killed `sifter index` would
+    otherwise leave its workers finishing their queued chunks for seconds, holding the
+    index's lock (they inherit its descriptor), so the next run would be refused."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run_chunk(func: Callable[[T], R], batch: list[T]) -> list[R]:

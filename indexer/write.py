@@ -80,6 +80,9 @@ class BuildReport:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the run
     regrouped: int = 0  # documents written again because their near-duplicate group changed
 
+    def reject(self, failure: Failure) -> None:
+        (self.skipped if failure.skipped else self.failed).append(failure)
+
 
 def fields_of(doc: Document) -> dict[str, object]:
     """The Whoosh fields for one document; None values are left out (Whoosh rejects them)."""
@@ -168,6 +171,7 @@ def build(
     report = BuildReport()
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir), Workers(procs) as workers:
+        generations.discard_unfinished(index_dir)  # left by a run that was killed
         live = generations.live_dir(index_dir)
         full = rebuild or live is None or index_version(live) != SCHEMA_VERSION
         if full:
@@ -247,7 +251,8 @@ def _update(
             report.failed.append(Failure(str(root), None, "no such file or directory"))
             continue
         files, failures = list_files(root)
-        report.failed.extend(failures)
+        for failure in failures:
+            report.reject(failure)
         touched: set[str] = set()
         root_changed = []
         for file in files:
@@ -353,7 +358,7 @@ def _prepare(
             if lines is not None:
                 counts.add_hashes(source, lines)
             if isinstance(result, Failure):
-                report.failed.append(result)
+                report.reject(result)
             else:
                 spool.append(pickle.dumps((source, result), protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -416,7 +421,7 @@ def _documents(
         for result in workers.map(_indexed, tasks()):
             bar.update(1)
             if isinstance(result, Failure):
-                (report.skipped if result.reason == NO_TEXT else report.failed).append(result)
+                report.reject(result)
             else:
                 yield result
 
@@ -429,7 +434,7 @@ def _indexed(task: tuple[bytes, frozenset[int] | None]) -> dict[str, object] | F
     if isinstance(result, Failure):
         return result
     if not (result.body or result.title):
-        return Failure(result.path, result.record, NO_TEXT)
+        return Failure(result.path, result.record, NO_TEXT, skipped=True)
     return analysed_fields(result)
 
 

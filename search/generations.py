@@ -5,7 +5,8 @@ index with its schema version) and a pointer file `CURRENT` naming the live one.
 rebuild writes the next generation, then replaces the pointer with `os.replace`, which
 is atomic: a reader sees the old generation or the new one, never a half-built index.
 The generation before the live one stays on disk, so a searcher opened on it keeps
-answering; older ones are deleted by the next switch.
+answering; older ones are deleted by the next switch. A run killed before its switch
+leaves a newer, unfinished generation, which the next run deletes (`discard_unfinished`).
 
 Incremental updates (`sifter index` on a corpus that changed a little) commit into the
 live generation: Whoosh's own commit is atomic too (the table of contents is written
@@ -64,6 +65,20 @@ def next_generation(index_dir: Path) -> Path:
     folder = index_dir / f"{PREFIX}{number:06d}"
     folder.mkdir(parents=True)
     return folder
+
+
+def discard_unfinished(index_dir: Path) -> list[Path]:
+    """Delete generations newer than the live one: a run killed before its switch left
+    them half-written, and no reader ever opens them. Only under the build lock (a
+    running build's generation is newer too). Returns what was deleted."""
+    live = pointer(index_dir)
+    if live is None and (index_dir / POINTER).exists():
+        return []  # a pointer we cannot read: better keep everything
+    number = int(live[len(PREFIX) :]) if live else 0
+    stale = [g for g in generations(index_dir) if int(g.name[len(PREFIX) :]) > number]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def switch(index_dir: Path, generation: Path) -> None:
