@@ -92,6 +92,7 @@ def extract(page: Page) -> Document:
         fingerprint=record.fingerprint,
         external_id=record.external_id,
         truncated=page.truncated,
+        origin=record.origin,
     )
 
 

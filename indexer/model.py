@@ -14,6 +14,20 @@ Kind = Literal["text", "html"]
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a record's bytes lie in its file, so they can be read back and verified.
+
+    `offset`/`length` count bytes of the decompressed stream for a (.gz) text, HTML or
+    JSONL file, and of the file itself for a WARC (each .warc.gz record is its own gzip
+    member, which is how WARC indexes cite records). `sha256` is of the record's bytes as
+    the pipeline read them: the whole page, the JSONL line, the WARC record's payload."""
+
+    offset: int
+    length: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class RawRecord:
     """One crawled page as found in the corpus, before decoding."""
 
@@ -30,6 +44,7 @@ class RawRecord:
     external_id: str | None = None  # the container's own id (JSONL "id", WARC-Record-ID)
     charset: str | None = None  # charset declared by the transport (HTTP header)
     fingerprint: str = ""  # size and mtime of the file, to skip unchanged files
+    origin: Origin | None = None  # where the bytes are in the file (None: built by hand)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ class Document:
     fingerprint: str
     external_id: str | None = None
     truncated: bool = False
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.model import Failure, Kind, RawRecord
+from indexer.model import Failure, Kind, Origin, RawRecord
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 CONTAINER_SUFFIXES = (".jsonl", ".warc")
@@ -102,7 +102,7 @@ def read_file(file: CorpusFile) -> Iterator[RawRecord | Failure]:
     elif kind == "warc":
         yield from _warc_records(file, data)
     else:
-        yield _record(file, None, data, kind)  # type: ignore[arg-type]
+        yield _record(file, None, data, kind, origin=_origin(0, data))  # type: ignore[arg-type]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -123,8 +123,12 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _origin(offset: int, data: bytes, length: int | None = None) -> Origin:
+    return Origin(offset, len(data) if length is None else length, hashlib.sha256(data).hexdigest())
+
+
 def _record(
-    file: CorpusFile, record: str | None, data: bytes | str, kind: Kind, **fields: str | None
+    file: CorpusFile, record: str | None, data: bytes | str, kind: Kind, **fields: object
 ) -> RawRecord:
     id_key = fields.pop("id_key", None) or record
     return RawRecord(
@@ -142,7 +146,10 @@ def _record(
 
 def _jsonl_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure]:
     seen_ids: set[str] = set()
-    for number, line in enumerate(data.splitlines(), start=1):
+    end = 0
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        offset, end = end, end + len(line)
+        line = line.rstrip(b"\r\n")  # one line ending: keepends splits at each
         if not line.strip():
             continue
         record = f"L{number}"
@@ -175,6 +182,7 @@ def _jsonl_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failur
             crawled=_str_or_none(obj.get("timestamp") or obj.get("date")),
             source=_str_or_none(obj.get("source")),
             external_id=own_id,
+            origin=_origin(offset, line),
         )
 
 
@@ -196,7 +204,8 @@ def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure
             except Exception as exc:  # warcio raises bare zlib/IO errors on truncation
                 body, error = b"", exc
             # Only after reading the body: get_record_offset() consumes the record.
-            record = f"@{iterator.get_record_offset()}"
+            offset = iterator.get_record_offset()
+            record = f"@{offset}"
             if error is not None:
                 yield Failure(str(file.path), record, f"truncated WARC record: {error}")
                 continue
@@ -209,6 +218,7 @@ def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure
                 crawled=warc.rec_headers.get_header("WARC-Date"),
                 external_id=warc.rec_headers.get_header("WARC-Record-ID"),
                 charset=_charset_of(content_type),
+                origin=_origin(offset, body, iterator.get_record_length()),
             )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         yield Failure(str(file.path), None, f"unreadable WARC: {error}")

@@ -115,6 +115,7 @@ def fields_of(doc: Document) -> dict[str, object]:
         "fingerprint": doc.fingerprint,
         "external_id": doc.external_id,
         "truncated": doc.truncated,
+        "origin": asdict(doc.origin) if doc.origin else None,
         title_field: doc.title,
         body_field: doc.body,
         **searched_extras(doc.host, doc.chrome, doc.lang),

@@ -23,7 +23,8 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 # 5: positions stored as arrays of 32-bit integers (ArrayPositions).
 # 6: `site` (host suffixes), `chrome_<family>` (the removed chrome, searchable with
 #    in:chrome) and `template` (normalised chrome lines, for the template facet).
-SCHEMA_VERSION = 6
+# 7: `origin` (offset, length and sha256 of a record's bytes in its file).
+SCHEMA_VERSION = 7
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year")
@@ -132,6 +133,7 @@ def build_schema() -> Schema:
         fingerprint=ID(stored=True, sortable=True),  # size:mtime:content hash of its file
         external_id=STORED(),
         truncated=STORED(),
+        origin=STORED(),  # {"offset", "length", "sha256"}: indexer.model.Origin
     )
     for family in FAMILIES:
         analyzer = analyzer_for(family)
