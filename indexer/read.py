@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from indexer.model import Failure, Kind, Origin, RawRecord
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 CONTAINER_SUFFIXES = (".jsonl", ".warc")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a single page beyond this is a broken crawl, not a page
+SUPPORTED = (".txt", ".html", ".htm", ".jsonl", ".warc", "each also .gz")
+_FOLDER_LINK = "link to a folder, not followed (index its target as a root instead)"
 
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -63,30 +66,48 @@ def kind_of(path: Path) -> str | None:
 
 
 def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
-    """Every corpus file under root (or root itself if it is a file), sorted, without
-    following directory symlinks (a symlink loop must not hang the run)."""
+    """Every corpus file under root (or root itself if it is a file), sorted, and every
+    other entry as a Failure (an unsupported file type, a folder that cannot be listed, a
+    link to a folder), so nothing under a root is passed over silently. Folder links are
+    not followed: a symlink loop must not hang the run, nor a link index a tree twice."""
     root = root.absolute()
+    failures: list[Failure] = []
     if root.is_file() or not root.exists():
         base = root.parent
         paths = [root]
     else:
         base = root
         paths = []
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+        def unlisted(error: OSError) -> None:
+            reason = f"cannot list folder: {error.strerror or error}"
+            failures.append(Failure(error.filename or str(root), None, reason))
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
             dirnames.sort()
+            for name in dirnames:
+                if (Path(dirpath) / name).is_symlink():
+                    link = str(Path(dirpath) / name)
+                    failures.append(Failure(link, None, _FOLDER_LINK, skipped=True))
             paths.extend(Path(dirpath) / name for name in sorted(filenames))
-    files, failures = [], []
+    files = []
     for path in paths:
-        if kind_of(path) is None:
-            continue
         try:
             stat = path.stat()
         except OSError as error:
             failures.append(Failure(str(path), None, f"cannot read: {error.strerror or error}"))
             continue
+        if kind_of(path) is None:
+            failures.append(Failure(str(path), None, _unsupported(path), skipped=True))
+            continue
         relpath = path.relative_to(base).as_posix()
         files.append(CorpusFile(path, base, relpath, f"{stat.st_size}:{stat.st_mtime_ns}"))
     return files, failures
+
+
+def _unsupported(path: Path) -> str:
+    suffix = "".join(path.suffixes[-2:]) or "no extension"
+    return f"not a corpus file type ({suffix}); indexed: {', '.join(SUPPORTED)}"
 
 
 def read_file(file: CorpusFile) -> Iterator[RawRecord | Failure]:
@@ -97,10 +118,14 @@ def read_file(file: CorpusFile) -> Iterator[RawRecord | Failure]:
     except ReadError as error:
         yield Failure(str(file.path), None, str(error))
         return
-    if kind == "jsonl":
-        yield from _jsonl_records(file, data)
-    elif kind == "warc":
-        yield from _warc_records(file, data)
+    if kind in ("jsonl", "warc"):
+        records = _jsonl_records(file, data) if kind == "jsonl" else _warc_records(file, data)
+        empty = True
+        for item in records:
+            empty = False
+            yield item
+        if empty:
+            yield Failure(str(file.path), None, f"no {kind.upper()} records", skipped=True)
     else:
         yield _record(file, None, data, kind, origin=_origin(0, data))  # type: ignore[arg-type]
 
@@ -187,27 +212,38 @@ def _jsonl_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failur
 
 
 def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure]:
+    """HTML responses as records; every other record (warcinfo, request, metadata, an
+    image) is listed as skipped, and a truncated record or unparsable tail as failed.
+    Records are named by their byte offset in the (possibly compressed) file."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    path = str(file.path)
     iterator = ArchiveIterator(io.BytesIO(data))
+    end = 0  # where the last complete record ended
     try:
         for warc in iterator:
-            if warc.rec_type != "response":
-                continue
-            headers = warc.http_headers
-            content_type = headers.get_header("Content-Type", "") if headers else ""
-            if "html" not in content_type.lower():
-                continue
             try:
                 body, error = warc.content_stream().read(), None
             except Exception as exc:  # warcio raises bare zlib/IO errors on truncation
                 body, error = b"", exc
             # Only after reading the body: get_record_offset() consumes the record.
             offset = iterator.get_record_offset()
+            end = offset + iterator.get_record_length()
             record = f"@{offset}"
-            if error is not None:
-                yield Failure(str(file.path), record, f"truncated WARC record: {error}")
+            missing = getattr(warc.raw_stream, "limit", 0)  # bytes its length promised
+            if error is not None or missing or warc.rec_type is None:
+                why = error or (f"{missing} bytes missing" if missing else "incomplete header")
+                yield Failure(path, record, f"truncated WARC record: {why}")
+                continue
+            content_type = _warc_content_type(warc)
+            if warc.rec_type not in ("response", "resource"):
+                reason = f"WARC {warc.rec_type} record: not a page"
+                yield Failure(path, record, reason, skipped=True)
+                continue
+            if "html" not in content_type.lower():
+                reason = f"WARC {warc.rec_type} of type {content_type or 'unknown'}: not HTML"
+                yield Failure(path, record, reason, skipped=True)
                 continue
             yield _record(
                 file,
@@ -220,8 +256,17 @@ def _warc_records(file: CorpusFile, data: bytes) -> Iterator[RawRecord | Failure
                 charset=_charset_of(content_type),
                 origin=_origin(offset, body, iterator.get_record_length()),
             )
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-        yield Failure(str(file.path), None, f"unreadable WARC: {error}")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+        yield Failure(path, f"@{end}", f"unreadable WARC data: {error}")
+        return
+    if data[end:].strip():  # warcio ends quietly on a gzip member cut short
+        yield Failure(path, f"@{end}", f"truncated WARC record: {len(data) - end} bytes unread")
+
+
+def _warc_content_type(warc) -> str:
+    """The page's type: the HTTP header of a response, the WARC header of a resource."""
+    headers = warc.http_headers if warc.http_headers else warc.rec_headers
+    return headers.get_header("Content-Type", "") or ""
 
 
 def _charset_of(content_type: str) -> str | None:

@@ -12,6 +12,8 @@ from pathlib import Path
 DEFAULT_INDEX = os.environ.get("SIFTER_INDEX", "var/index")
 
 EXIT_OK, EXIT_REJECTS, EXIT_ERROR = 0, 1, 2
+REJECTS_FILE = "sifter-rejects.jsonl"  # in the index folder: the last run's rejects
+SHOWN_REJECTS = 50  # printed by `sifter index`; the rejects file has them all
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     index.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder")
     index.add_argument("--no-progress", action="store_true", help="no progress bar")
+    index.add_argument(
+        "--rejects",
+        type=Path,
+        default=None,
+        help=f"write what was not indexed here as JSONL (default: INDEX/{REJECTS_FILE})",
+    )
+    index.add_argument(
+        "--rebuild", action="store_true", help="build a new index generation from scratch"
+    )
     index.set_defaults(run=_index)
 
     search = commands.add_parser("search", help="search the index")
@@ -70,20 +81,37 @@ def _index(args: argparse.Namespace) -> int:
 
     progress = not args.no_progress and sys.stderr.isatty()
     try:
-        report = build(args.paths, args.index, progress=progress)
+        report = build(args.paths, args.index, progress=progress, rebuild=args.rebuild)
     except IndexBusy as error:
         print(f"sifter: {error}; try again when it has finished", file=sys.stderr)
         return EXIT_ERROR
+    rejects = [("failed", item) for item in report.failed]
+    rejects += [("skipped", item) for item in report.skipped]
+    rejects_file = args.rejects or args.index / REJECTS_FILE
+    write_rejects(rejects_file, rejects)
     print(
         f"indexed {report.indexed} documents, unchanged {report.unchanged}, "
         f"deleted {report.deleted}, skipped {len(report.skipped)}, "
         f"failed {len(report.failed)} in {report.seconds:.1f} s -> {args.index}"
     )
-    for item in report.skipped:
-        print(f"  skipped {_where(item)}: {item.reason}")
-    for item in report.failed:
-        print(f"  FAILED  {_where(item)}: {item.reason}")
-    return EXIT_REJECTS if report.failed else EXIT_OK
+    print(f"rejected {len(rejects)} files or records, listed in {rejects_file}")
+    for status, item in rejects[:SHOWN_REJECTS]:
+        print(f"  {'FAILED ' if status == 'failed' else 'skipped'} {_where(item)}: {item.reason}")
+    if len(rejects) > SHOWN_REJECTS:
+        print(f"  ... and {len(rejects) - SHOWN_REJECTS} more in {rejects_file}")
+    return EXIT_REJECTS if rejects else EXIT_OK
+
+
+def write_rejects(path: Path, rejects: list[tuple[str, object]]) -> None:
+    """The run's rejects as JSONL, one `{"status", "path", "record", "reason"}` a line,
+    replaced whole (a reader never sees half a list)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for status, item in rejects:
+            row = {"status": status, "path": item.path, "record": item.record}
+            handle.write(json.dumps({**row, "reason": item.reason}, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
 
 
 def _where(item) -> str:
