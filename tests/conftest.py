@@ -12,7 +12,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
-SHARED = REPO.parent / "shared"  # read-only data beside the checkout (dev-data, seeds)
+
+def _shared() -> Path:
+    """The read-only data beside the checkout (dev-data, seeds): `../shared`, or further up
+    for a git worktree kept in a subfolder; never silently absent."""
+    for folder in REPO.parents:
+        if (folder / "shared" / "dev-data").is_dir():
+            return folder / "shared"
+    raise RuntimeError(f"no shared/dev-data beside {REPO} or above it")
+
+
+SHARED = _shared()
 SEED_000 = CORPUS / "000_1c7ac56f2435c2b8.txt"
 SEED_003 = CORPUS / "003_dcda678e6ac86837.txt"
 SEED_004 = CORPUS / "004_08b5d064b5d8f01e.txt"
