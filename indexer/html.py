@@ -1,6 +1,7 @@
 """HTML to blocks, with what the page's structure says about each block.
 
-One block per block-level element (or run of text between `<br>`s). Besides its text, a block
+One block per block-level element (or run of text between `<br>`s; a table row of
+cells without blocks inside is one block, its cells joined by spaces). Besides its text, a block
 carries in `Block.tag` the structural facts the chrome classifier weighs, as space-separated
 words: first the element ("p", "li", "h2", ...) or the chrome context it sits in ("nav",
 "header", "footer", "aside", "menu"), then flags:
@@ -50,6 +51,7 @@ SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "head", "object", "canvas",
     "-comment", "button", "input", "textarea", "math", "title",
 })
+CELL_TAGS = frozenset({"td", "th"})
 # Elements whose text is a paragraph of their parent: they vote for the parent.
 PARAGRAPH_TAGS = frozenset({
     "p", "li", "dd", "dt", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -142,8 +144,11 @@ def _walk(root: LexborNode) -> list[_Raw]:
         if tag == "br":
             _flush(buffer, frame, raws)
             continue
+        cell = tag in CELL_TAGS and not _has_blocks(node)
+        if cell:  # a row of plain cells reads as one line ("1 Kyle Busch 5040 5")
+            buffer.parts.append(" ")
         child = frame
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS and not cell:
             _flush(buffer, frame, raws)
             context = tag if tag in CONTEXT_TAGS and frame.context is None else frame.context
             node_id = next(ids)
@@ -155,6 +160,13 @@ def _walk(root: LexborNode) -> list[_Raw]:
         children = list(node.iter(include_text=True))
         stack.extend((kid, child, in_link or tag == "a") for kid in reversed(children))
     return raws
+
+
+def _has_blocks(node: LexborNode) -> bool:
+    """Whether a table cell holds blocks or line breaks (a layout cell, not a data cell)."""
+    kids = node.traverse()
+    next(kids, None)  # the cell itself
+    return any(kid.tag in BLOCK_TAGS or kid.tag == "br" for kid in kids)
 
 
 def _deeper(path: tuple[int, ...], node_id: int) -> tuple[int, ...]:
@@ -205,15 +217,35 @@ def _layout(raws: list[_Raw]) -> tuple[set[int], set[int]]:
             letters[node] += len(raw.text)
             links[node] += raw.link_chars
     total = sum(len(raw.text) for raw in raws)
-    named = {n for raw in raws for n in raw.frame.named if letters[n] < WRAPPER_SHARE * total}
-    comments = {n for raw in raws for n in raw.frame.comments if n in named}
+    small = {n for raw in raws for n in raw.frame.named if letters[n] < WRAPPER_SHARE * total}
+    comments = {n for raw in raws for n in raw.frame.comments}
+    # A comment section can hold most of a page's text; it names comments unless the
+    # article lies inside it (<body class="comments-open">): then only smaller ones do.
+    score = _votes(raws, comments, letters, links)
+    if not score or max(score.values()) < MIN_MAIN_SCORE:
+        score = _votes(raws, comments & small, letters, links)
+    top = max(score, key=lambda node: score[node], default=None)
+    if top is None or score[top] < MIN_MAIN_SCORE:
+        return set(), small
+    main = {top} | {
+        node
+        for node, s in score.items()
+        if parent.get(node) == parent.get(top) and s >= SIBLING_SHARE * score[top]
+    }
+    return main, (small | comments) - _wrappers(raws, main)
+
+
+def _votes(
+    raws: list[_Raw], comments: set[int], letters: dict[int, int], links: dict[int, int]
+) -> dict[int, float]:
+    """Each container's readability score; blocks inside `comments` do not vote."""
     votes: dict[int, float] = defaultdict(float)
     for raw in raws:
         path = raw.frame.path
         if (
             len(raw.text) < PROSE_MIN_CHARS
             or raw.frame.context
-            or comments.intersection(raw.frame.named)
+            or comments.intersection(raw.frame.comments)
             or _link_density(raw) >= 0.5
         ):
             continue
@@ -222,18 +254,9 @@ def _layout(raws: list[_Raw]) -> tuple[set[int], set[int]]:
         votes[own[-1]] += vote
         if len(own) > 1:
             votes[own[-2]] += vote / 2
-    score = {
+    return {
         node: v * (1 - min(1.0, links[node] / max(1, letters[node]))) for node, v in votes.items()
     }
-    top = max(score, key=lambda node: score[node], default=None)
-    if top is None or score[top] < MIN_MAIN_SCORE:
-        return set(), named
-    main = {top} | {
-        node
-        for node, s in score.items()
-        if parent.get(node) == parent.get(top) and s >= SIBLING_SHARE * score[top]
-    }
-    return main, named - _wrappers(raws, main)
 
 
 def _wrappers(raws: list[_Raw], main: set[int]) -> set[int]:

@@ -66,3 +66,39 @@ def test_deep_nesting_does_not_recurse():
     html = "<div>" * 5000 + "deep text" + "</div>" * 5000
     blocks, _ = html_blocks(html)
     assert [b.text for b in blocks] == ["deep text"]
+
+
+def test_a_comment_section_longer_than_the_article_is_still_comments():
+    # A blog post with a long thread (a real dev page: 1.1 KB of post, 4 KB of comments).
+    thread = "".join(
+        f"<h4>re: welcome #{n}</h4><p>Comment {n}: thanks for the translation, I read the "
+        f"whole book twice and it helped me a great deal with my work.</p>"
+        for n in range(12)
+    )
+    page = (
+        f"<body><div id='main'><div class='post'><h2>Moving in</h2>{PARAGRAPHS}</div>"
+        f"<div id='comments'>{thread}</div></div></body>"
+    )
+    found = {b.text: b.tag.split() for b in html_blocks(page)[0]}
+    article = next(text for text in found if text.startswith("The harbour festival"))
+    assert found[article] == ["p"]
+    comment = next(text for text in found if text.startswith("Comment 3:"))
+    assert {"named", "outside"} <= set(found[comment])
+
+
+def test_comments_named_on_the_body_do_not_hide_the_article():
+    page = f"<body class='single comments-open'><article>{PARAGRAPHS}</article></body>"
+    found = {b.text: b.tag.split() for b in html_blocks(page)[0]}
+    assert all(words == ["p"] for words in found.values())
+
+
+def test_a_data_table_row_is_one_line_and_layout_cells_keep_their_blocks():
+    table = (
+        "<table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>"
+        "<tr><td>1</td><td><a href='/kb'>Kyle Busch</a></td><td>5040</td></tr></table>"
+    )
+    layout = (
+        "<table><tr><td><p>First column paragraph.</p></td><td>Second<br>cell</td></tr></table>"
+    )
+    assert [b.text for b in html_blocks(table)[0]] == ["Pos. Driver Points", "1 Kyle Busch 5040"]
+    assert [b.text for b in html_blocks(layout)[0]] == ["First column paragraph.", "Second", "cell"]
