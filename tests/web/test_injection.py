@@ -1,0 +1,260 @@
+"""Crawled markup is shown as text and never runs: pages whose title, body, URL, source and
+even file name carry `<script>`, event-handler attributes, `javascript:` URLs and template
+syntax are indexed by the real pipeline, served by waitress and opened in headless Chromium.
+
+Every page is checked twice: once with the Content-Security-Policy bypassed, so escaping
+alone must keep the payloads inert (each payload that ran would set `window.__xss` or open
+a dialog), and once with it enforced, where a blocked inline script would show up as a
+console error. Both runs also inspect the DOM: no script but sifter.js, no `on*` attribute,
+no injected element, and every link and resource URL is http(s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from indexer.write import build
+from tests.conftest import serving
+from tests.web.test_browser import ARGS, CHROMIUM
+from web.app import SECURITY_HEADERS
+
+WORD = "zanzibarquux"  # in every hostile page, and nowhere else
+TXT_TITLE = (
+    "<script>window.__xss='txt-title';alert(1)</script> \"><img src=x onerror=alert(2)> "
+    f"{{{{7*7}}}} {WORD} hostile title"
+)
+TXT = f"""{TXT_TITLE}
+The {WORD} body has <script>window.__xss='txt-body'</script> and "><img src=x onerror="window.__xss='img'"> inline.
+Template syntax {{{{7*7}}}} and {{% for x in range(3) %}}loop{{% endfor %}} and {{{{ config }}}} stay text in {WORD}.
+A closing </textarea><svg onload="window.__xss='svg'"> and '"><svg/onload=alert(3)> and </title><script>alert(4)</script> too.
+"""
+HTML_TITLE = f"<script>alert(5)</script> \"><img src=x onerror=alert(6)> {{{{7*7}}}} {WORD} html title"
+HTML_SOURCE = "<svg onload=alert(7)> Evil\"Source"
+HTML = f"""<!doctype html><html><head>
+<title>&lt;script&gt;alert(5)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(6)&gt; {{{{7*7}}}} {WORD} html title</title>
+<meta property="og:site_name" content="&lt;svg onload=alert(7)&gt; Evil&quot;Source">
+<script>window.__xss='html-script'</script>
+</head><body><nav>Home | About</nav>
+<article><h1>&lt;script&gt;alert(5)&lt;/script&gt; {WORD} html title</h1>
+<p>This {WORD} page has an escaped &lt;script&gt;window.__xss='html-body'&lt;/script&gt; tag, {{{{7*7}}}}
+as text, a <a href="javascript:alert(8)">javascript link</a> and <img src=x onerror="window.__xss='real-img'"> an image.</p>
+<p>Second paragraph of {WORD} content with {{% if true %}}jinja{{% endif %}} and &lt;/textarea&gt; closers.</p>
+</article></body></html>
+"""
+# JSONL records: (url, source); the URL is a link only for the attribute-breaking https one.
+RECORDS = [
+    ("javascript:alert(9)", "<script>window.__xss='source'</script>"),
+    ("JaVaScRiPt:window.__xss='mixed-case'", "\"><img src=x onerror=alert(12)>"),
+    (" data:text/html,<script>alert(13)</script>", "{{7*7}}"),
+    ("vbscript:msgbox(14)", "' onmouseover='alert(15)"),
+    ("java\tscript:alert(17)", "</textarea><svg onload=alert(18)>"),
+    ("\x01javascript:alert(20)", "{% raw %}x{% endraw %}"),
+    (f"https://evil.example/{WORD}\"><script>alert(16)</script>", "evil.example"),
+]
+LINKED_URL = RECORDS[-1][0]
+BAD_FILE = "\"><svg onload=alert(19)>.jsonl"  # one good line, one malformed: a reported failure
+HOSTILE_QUERY = '<script>window.__xss=1</script>"><img src=x onerror=alert(21)> {{7*7}}'
+
+# Run in the page: everything a payload that escaped the text would leave behind.
+INSPECT = """() => {
+  const found = [];
+  for (const s of document.scripts) {
+    if (new URL(s.src || 'x:', location.href).pathname !== '/static/sifter.js') {
+      found.push('script ' + s.outerHTML.slice(0, 80));
+    }
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (a.name.startsWith('on')) found.push(el.tagName + ' ' + a.name + '=' + a.value);
+    }
+    for (const name of ['href', 'src', 'action', 'formaction', 'xlink:href', 'data']) {
+      const value = el.getAttribute(name);
+      if (value === null) continue;
+      const protocol = new URL(value, location.href).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') {
+        found.push(el.tagName + ' ' + name + '=' + value);
+      }
+    }
+  }
+  for (const el of document.querySelectorAll(
+      'img, iframe, frame, object, embed, base, textarea, meta[http-equiv], svg, style')) {
+    if (!(el.tagName === 'svg' && el.closest('figure.histogram'))) found.push('element ' + el.tagName);
+  }
+  if (window.__xss !== undefined) found.push('window.__xss=' + window.__xss);
+  return found;
+}"""
+
+
+def write_hostile_corpus(folder: Path) -> Path:
+    (folder / "evil.txt").write_text(TXT, encoding="utf-8")
+    (folder / "evil.html").write_text(HTML, encoding="utf-8")
+    lines = [
+        {"id": f"j{n}", "url": url, "source": source,
+         "text": f"{WORD} record {n} {{{{7*7}}}}\nRecord {n} of the {WORD} file, <b>bold</b>."}
+        for n, (url, source) in enumerate(RECORDS)
+    ]
+    (folder / "evil.jsonl").write_text(
+        "\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8"
+    )
+    (folder / BAD_FILE).write_text(
+        json.dumps({"text": f"{WORD} page in a file with a hostile name"})
+        + "\nnot json <script>alert(22)</script>\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    corpus = write_hostile_corpus(tmp_path_factory.mktemp("hostile-corpus"))
+    index = tmp_path_factory.mktemp("hostile-index")
+    report = build([corpus], index)
+    assert report.indexed == 3 + len(RECORDS) and len(report.failed) == 1
+    with serving(index) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["csp-bypassed", "csp-enforced"])
+def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """A page on which any dialog, console error or uncaught exception fails the test."""
+    context = browser.new_context(bypass_csp=request.param == "csp-bypassed")
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def console(message: ConsoleMessage) -> None:
+        # The browser logs an error status of the page itself; `visit` checks that status.
+        if message.type == "error" and message.location.get("url") != page.url:
+            problems.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    yield page
+    context.close()
+    assert not problems
+
+
+def visit(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status
+    page.wait_for_load_state("load")
+    assert page.evaluate(INSPECT) == []
+
+
+def hits(base: str, **params: object) -> list[dict]:
+    query = urlencode({"q": WORD, "collapse": "false", "per_page": 50, **params}, doseq=True)
+    with urllib.request.urlopen(f"{base}/api/search?{query}") as response:
+        return json.load(response)["hits"]
+
+
+def test_search_page_shows_hostile_titles_as_text(page: Page, hostile_url: str):
+    visit(page, f"{hostile_url}/?q={WORD}&collapse=false&per_page=50")
+    titles = page.locator("li.hit h3 a").all_text_contents()
+    assert len(titles) == 3 + len(RECORDS)
+    assert TXT_TITLE in titles and HTML_TITLE in titles
+    snippets = " ".join(page.locator("li.hit p.snippet").all_text_contents())
+    assert "{{7*7}}" in snippets and "<script>" in snippets
+    assert page.locator("li.hit p.snippet mark").count() >= 3 + len(RECORDS)  # marks stay
+
+
+def test_hostile_sources_in_facets_chips_and_toggle(page: Page, hostile_url: str):
+    sources = [source for _, source in RECORDS[:-1]] + [HTML_SOURCE]
+    query = urlencode({"q": WORD, "source": sources}, doseq=True)
+    visit(page, f"{hostile_url}/?{query}")
+    labels = page.locator("fieldset[data-facet=source] .label").all_text_contents()
+    assert set(sources) <= set(labels)
+    chips = page.locator("a.chip").all_text_contents()
+    assert {f"Source: {s} ×" for s in sources} <= {" ".join(c.split()) for c in chips}
+    assert page.locator("#total").text_content() == str(len(sources))
+    # A checkbox applies through the URL the server computed: the value survives intact.
+    page.locator("fieldset[data-facet=source] input[value='{{7*7}}']").click()
+    page.wait_for_url(lambda url: "%7B%7B7" not in url)
+    left = parse_qs(urlsplit(page.url).query)["source"]
+    assert sorted(left) == sorted(s for s in sources if s != "{{7*7}}")
+    assert page.evaluate(INSPECT) == []
+
+
+def test_document_pages_are_inert_and_only_http_urls_are_links(page: Page, hostile_url: str):
+    found = hits(hostile_url)
+    assert len(found) == 3 + len(RECORDS)
+    for hit in found:
+        visit(page, hostile_url + hit["doc_url"])
+        assert page.locator("h1").text_content() == hit["title"]
+        url = page.locator("dd.url")
+        if hit["url"] == LINKED_URL:
+            assert url.locator("a").get_attribute("href") == LINKED_URL
+        elif hit["url"] is not None:
+            assert url.locator("a").count() == 0
+            assert url.text_content() == hit["url"]
+    txt = next(h for h in found if h["title"] == TXT_TITLE)
+    visit(page, hostile_url + txt["doc_url"])
+    body = page.locator("section.body").text_content()
+    assert "{{7*7}}" in body and "{% for x in range(3) %}loop{% endfor %}" in body
+    assert "</textarea><svg onload=" in body and "49" not in body
+    bad_file = next(h for h in found if "hostile name" in h["title"])
+    visit(page, hostile_url + bad_file["doc_url"])
+    assert BAD_FILE in page.locator("dl.docmeta").text_content()
+
+
+def test_stats_page_shows_hostile_sources_and_file_names_as_text(page: Page, hostile_url: str):
+    visit(page, f"{hostile_url}/stats")
+    sources = page.locator("table.counts").nth(2).locator("tbody a").all_text_contents()
+    assert {source for _, source in RECORDS} | {HTML_SOURCE} <= set(sources)
+    assert BAD_FILE in page.locator("table.failures").text_content()
+    # Each source links back to a search for exactly that source.
+    link = page.locator("table.counts a", has_text="{{7*7}}").get_attribute("href")
+    assert parse_qs(urlsplit(link).query) == {"source": ["{{7*7}}"]}
+
+
+def test_reflected_query_parameters_and_ids_stay_text(page: Page, hostile_url: str):
+    visit(page, f"{hostile_url}/?{urlencode({'q': HOSTILE_QUERY})}")
+    assert page.locator("#q").input_value() == HOSTILE_QUERY
+    assert page.title().startswith(HOSTILE_QUERY)
+    visit(page, f"{hostile_url}/?{urlencode({'q': WORD, 'page': HOSTILE_QUERY})}", status=400)
+    assert HOSTILE_QUERY in page.locator("p.message").text_content()
+    visit(page, f"{hostile_url}/doc/{quote(HOSTILE_QUERY, safe='')}", status=404)
+    assert page.locator("h1").text_content() == "Nothing here"
+
+
+def test_every_response_carries_the_security_headers(hostile_url: str):
+    doc_url = hits(hostile_url)[0]["doc_url"]
+    paths = {
+        "/": 200, f"/?q={WORD}": 200, doc_url: 200, "/stats": 200, "/static/sifter.js": 200,
+        "/api/search?q=" + WORD: 200, "/api" + doc_url.replace("/doc/", "/documents/"): 200,
+        "/api/stats": 200, "/api/health": 200, "/api/openapi.json": 200,
+        "/?q=%21%21%21": 400, "/api/search?page=x": 400, "/doc/missing": 404,
+        "/api/documents/missing": 404, "/nowhere": 404, "/static/missing.js": 404,
+    }
+    for path, status in paths.items():
+        try:
+            response = urllib.request.urlopen(hostile_url + path)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            assert response.status == status, path
+            for name, value in SECURITY_HEADERS.items():
+                assert response.headers[name] == value, (path, name)
+            if response.headers["Content-Type"].startswith("text/html"):
+                assert "charset=utf-8" in response.headers["Content-Type"]
