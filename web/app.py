@@ -176,8 +176,13 @@ def _without(param: str | None) -> str | None:
 def _document(engine: Engine, doc_id: str) -> dict:
     doc = document_payload(engine, doc_id)
     if doc is None:
-        raise ApiError(404, "not_found", f"No document with id {doc_id!r}.", "id")
+        raise ApiError(404, "not_found", f"No document with id {_shortened(doc_id)}.", "id")
     return doc
+
+
+def _shortened(text: str, limit: int = 100) -> str:
+    """A user's value quoted in a message, cut so a 20 KB id is not echoed back whole."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def _home(engine: Callable[[], Engine]) -> dict | None:

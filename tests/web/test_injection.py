@@ -16,6 +16,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -32,36 +33,46 @@ TXT_TITLE = (
     "<script>window.__xss='txt-title';alert(1)</script> \"><img src=x onerror=alert(2)> "
     f"{{{{7*7}}}} {WORD} hostile title"
 )
-TXT = f"""{TXT_TITLE}
-The {WORD} body has <script>window.__xss='txt-body'</script> and "><img src=x onerror="window.__xss='img'"> inline.
-Template syntax {{{{7*7}}}} and {{% for x in range(3) %}}loop{{% endfor %}} and {{{{ config }}}} stay text in {WORD}.
-A closing </textarea><svg onload="window.__xss='svg'"> and '"><svg/onload=alert(3)> and </title><script>alert(4)</script> too.
-"""
-HTML_TITLE = f"<script>alert(5)</script> \"><img src=x onerror=alert(6)> {{{{7*7}}}} {WORD} html title"
-HTML_SOURCE = "<svg onload=alert(7)> Evil\"Source"
+TXT = "\n".join(
+    [
+        TXT_TITLE,
+        f"The {WORD} body has <script>window.__xss='txt-body'</script> and "
+        '"><img src=x onerror="window.__xss=\'img\'"> inline.',
+        "Template syntax {{7*7}} and {% for x in range(3) %}loop{% endfor %} and "
+        f"{{{{ config }}}} stay text in {WORD}.",
+        "A closing </textarea><svg onload=\"window.__xss='svg'\"> and '\"><svg/onload=alert(3)> "
+        "and </title><script>alert(4)</script> too.",
+    ]
+)
+HTML_TITLE = (
+    f'<script>alert(5)</script> "><img src=x onerror=alert(6)> {{{{7*7}}}} {WORD} html title'
+)
+HTML_SOURCE = '<svg onload=alert(7)> Evil"Source'
 HTML = f"""<!doctype html><html><head>
-<title>&lt;script&gt;alert(5)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(6)&gt; {{{{7*7}}}} {WORD} html title</title>
-<meta property="og:site_name" content="&lt;svg onload=alert(7)&gt; Evil&quot;Source">
+<title>{escape(HTML_TITLE, quote=False)}</title>
+<meta property="og:site_name" content="{escape(HTML_SOURCE)}">
 <script>window.__xss='html-script'</script>
 </head><body><nav>Home | About</nav>
 <article><h1>&lt;script&gt;alert(5)&lt;/script&gt; {WORD} html title</h1>
-<p>This {WORD} page has an escaped &lt;script&gt;window.__xss='html-body'&lt;/script&gt; tag, {{{{7*7}}}}
-as text, a <a href="javascript:alert(8)">javascript link</a> and <img src=x onerror="window.__xss='real-img'"> an image.</p>
-<p>Second paragraph of {WORD} content with {{% if true %}}jinja{{% endif %}} and &lt;/textarea&gt; closers.</p>
+<p>This {WORD} page has an escaped &lt;script&gt;window.__xss='html-body'&lt;/script&gt;
+tag, {{{{7*7}}}} as text, a <a href="javascript:alert(8)">javascript link</a> and
+<img src=x onerror="window.__xss='real-img'"> an image.</p>
+<p>Second paragraph of {WORD} content with {{% if true %}}jinja{{% endif %}}
+and &lt;/textarea&gt; closers.</p>
 </article></body></html>
 """
 # JSONL records: (url, source); the URL is a link only for the attribute-breaking https one.
 RECORDS = [
     ("javascript:alert(9)", "<script>window.__xss='source'</script>"),
-    ("JaVaScRiPt:window.__xss='mixed-case'", "\"><img src=x onerror=alert(12)>"),
+    ("JaVaScRiPt:window.__xss='mixed-case'", '"><img src=x onerror=alert(12)>'),
     (" data:text/html,<script>alert(13)</script>", "{{7*7}}"),
     ("vbscript:msgbox(14)", "' onmouseover='alert(15)"),
     ("java\tscript:alert(17)", "</textarea><svg onload=alert(18)>"),
     ("\x01javascript:alert(20)", "{% raw %}x{% endraw %}"),
-    (f"https://evil.example/{WORD}\"><script>alert(16)</script>", "evil.example"),
+    (f'https://evil.example/{WORD}"><script>alert(16)</script>', "evil.example"),
 ]
 LINKED_URL = RECORDS[-1][0]
-BAD_FILE = "\"><svg onload=alert(19)>.jsonl"  # one good line, one malformed: a reported failure
+BAD_FILE = '"><svg onload=alert(19)>.jsonl'  # one good line, one malformed: a reported failure
 HOSTILE_QUERY = '<script>window.__xss=1</script>"><img src=x onerror=alert(21)> {{7*7}}'
 
 # Run in the page: everything a payload that escaped the text would leave behind.
@@ -87,7 +98,8 @@ INSPECT = """() => {
   }
   for (const el of document.querySelectorAll(
       'img, iframe, frame, object, embed, base, textarea, meta[http-equiv], svg, style')) {
-    if (!(el.tagName === 'svg' && el.closest('figure.histogram'))) found.push('element ' + el.tagName);
+    if (el.tagName === 'svg' && el.closest('figure.histogram')) continue;
+    found.push('element ' + el.tagName);
   }
   if (window.__xss !== undefined) found.push('window.__xss=' + window.__xss);
   return found;
@@ -98,8 +110,12 @@ def write_hostile_corpus(folder: Path) -> Path:
     (folder / "evil.txt").write_text(TXT, encoding="utf-8")
     (folder / "evil.html").write_text(HTML, encoding="utf-8")
     lines = [
-        {"id": f"j{n}", "url": url, "source": source,
-         "text": f"{WORD} record {n} {{{{7*7}}}}\nRecord {n} of the {WORD} file, <b>bold</b>."}
+        {
+            "id": f"j{n}",
+            "url": url,
+            "source": source,
+            "text": f"{WORD} record {n} {{{{7*7}}}}\nRecord {n} of the {WORD} file, <b>bold</b>.",
+        }
         for n, (url, source) in enumerate(RECORDS)
     ]
     (folder / "evil.jsonl").write_text(
@@ -241,11 +257,22 @@ def test_reflected_query_parameters_and_ids_stay_text(page: Page, hostile_url: s
 def test_every_response_carries_the_security_headers(hostile_url: str):
     doc_url = hits(hostile_url)[0]["doc_url"]
     paths = {
-        "/": 200, f"/?q={WORD}": 200, doc_url: 200, "/stats": 200, "/static/sifter.js": 200,
-        "/api/search?q=" + WORD: 200, "/api" + doc_url.replace("/doc/", "/documents/"): 200,
-        "/api/stats": 200, "/api/health": 200, "/api/openapi.json": 200,
-        "/?q=%21%21%21": 400, "/api/search?page=x": 400, "/doc/missing": 404,
-        "/api/documents/missing": 404, "/nowhere": 404, "/static/missing.js": 404,
+        "/": 200,
+        f"/?q={WORD}": 200,
+        doc_url: 200,
+        "/stats": 200,
+        "/static/sifter.js": 200,
+        "/api/search?q=" + WORD: 200,
+        "/api" + doc_url.replace("/doc/", "/documents/"): 200,
+        "/api/stats": 200,
+        "/api/health": 200,
+        "/api/openapi.json": 200,
+        "/?q=%21%21%21": 400,
+        "/api/search?page=x": 400,
+        "/doc/missing": 404,
+        "/api/documents/missing": 404,
+        "/nowhere": 404,
+        "/static/missing.js": 404,
     }
     for path, status in paths.items():
         try:
