@@ -1,0 +1,239 @@
+"""`sifter index` killed with SIGKILL at each step of a run: the index being served keeps
+answering every query correctly, the next run is not blocked by what the killed one left
+(its lock, its half-written generation) and completes, and no document is lost or
+duplicated. Two runs at once: the second refuses with a clear message.
+
+The kill points are found by watching the files the real command writes (no hooks in the
+code): the spool of the first pass (an unnamed file in the new generation, seen through
+/proc), Whoosh's stored-fields file filling up while documents are written, the tables of
+contents of its commits, and the pointer to the live generation."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.read import document_id
+from indexer.write import LOCK_FILE
+from search import generations
+from tests.conftest import REPO
+
+PAGES = 120
+COLOURS = ("amber", "cobalt", "scarlet", "olive", "violet")
+CHANGED = 60  # pages rewritten before the killed update (Whoosh buffers ~50 before writing)
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+
+
+def marker(n: int) -> str:
+    """A made-up word only page n holds (letters only: digits are a template's)."""
+    return "zq" + "".join("bcdfghjklm"[int(d)] for d in f"{n:04d}")
+
+
+def write_corpus(root: Path, extra: str = "", pages: range = range(PAGES)) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for n in pages:
+        text = (
+            f"The lighthouse keeper {marker(n)} wrote about the {COLOURS[n % 5]} harbour "
+            "festival. Fishermen and cooks came from every village along the coast to sing, "
+            f"trade and dance until morning. {extra}\n"
+        ) * 3
+        (root / f"p{n:04d}.txt").write_text(text, encoding="utf-8")
+
+
+def start(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "web.cli", "index", str(corpus), "--index", str(index)]
+    env = {**os.environ, "SIFTER_PROCS": "2"}  # workers too: they must not outlive a kill
+    return subprocess.Popen(
+        [*command, *extra, "--no-progress"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+class Snapshot:
+    """What a running `sifter index` has open and written, as the filesystem shows it."""
+
+    def __init__(self, pid: int, index: Path, live: str) -> None:
+        newest = generations.generations(index)[-1:]
+        self.new = newest[0] if newest and newest[0].name != live else None
+        self.current = generations.pointer(index)
+        target = self.new or (index / live)  # what the run writes: a new generation or the live
+        self.tocs = {p.name for p in target.glob("*.toc")}  # Whoosh's: one per commit
+        self.spool = self.spool_read = -1  # its size, and where the run reads it; -1: closed
+        for fd in _fds(pid):
+            try:
+                target_name = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target_name.startswith(str(index)) and target_name.endswith("(deleted)"):
+                    self.spool = os.stat(f"/proc/{pid}/fd/{fd}").st_size
+                    info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
+                    self.spool_read = int(info.split("pos:")[1].split()[0])
+            except (OSError, IndexError, ValueError):
+                continue
+
+
+def _fds(pid: int) -> list[str]:
+    try:
+        return os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return []
+
+
+def kill_when(
+    process: subprocess.Popen, index: Path, point: Callable[[Snapshot, dict], bool]
+) -> None:
+    """SIGKILL the run the moment `point` holds (polled every ~2 ms); fail if it never did."""
+    live = generations.pointer(index) or ""
+    memory: dict = {}
+    while process.poll() is None:
+        snapshot = Snapshot(process.pid, index, live)
+        memory.setdefault("tocs", snapshot.tocs)  # the commits before the run
+        memory["spooled"] = memory.get("spooled") or snapshot.spool > 0
+        if point(snapshot, memory):
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    process.communicate(timeout=600)
+    assert process.returncode == -signal.SIGKILL, f"the run ended before {point.__name__}"
+
+
+def reading_pages(s: Snapshot, memory: dict) -> bool:
+    """First pass: pages being spooled (appended: the file position is its end)."""
+    return s.spool > 0 and s.spool_read == s.spool
+
+
+def writing_documents(s: Snapshot, memory: dict) -> bool:
+    """Second pass: the spool read back to write its documents, nothing committed."""
+    return 0 <= s.spool_read < s.spool and s.tocs == memory["tocs"]
+
+
+def committing(s: Snapshot, memory: dict) -> bool:
+    """Every document handed to Whoosh (the spool closed), the commit not done."""
+    return memory["spooled"] and s.spool < 0 and s.tocs == memory["tocs"]
+
+
+def committed_not_switched(s: Snapshot, memory: dict) -> bool:
+    """The new generation committed (near duplicates being regrouped), not yet live."""
+    return memory["spooled"] and s.tocs != memory["tocs"] and s.new and s.current != s.new.name
+
+
+class Watcher:
+    """Queries the served index (the real Flask app on the live index) in a loop, from
+    before the first run is killed to after the last run, and keeps every wrong answer."""
+
+    def __init__(self, index: Path) -> None:
+        from web.app import create_app
+
+        self.client = create_app(index).test_client()
+        self.changed_total: set[int] = set()
+        self.wrong: list[str] = []
+        self.answers = 0
+        self._lock = threading.Lock()  # the loop and the test's own checks share the client
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def check(self) -> None:
+        with self._lock:
+            self._check()
+
+    def _check(self) -> None:
+        for q, expected in (("lighthouse", PAGES), ("cobalt", PAGES // 5)):
+            self._expect(q, {expected})
+        self._expect(marker(self.answers % PAGES), {1})
+        # The changed pages are all old or all new, never a mixture.
+        self._expect("tangerine", {0, CHANGED})
+        self.answers += 1
+
+    def _expect(self, q: str, allowed: set[int]) -> None:
+        response = self.client.get("/api/search", query_string={"q": q})
+        total = response.get_json().get("total") if response.status_code == 200 else None
+        if total not in allowed:
+            self.wrong.append(f"{q}: HTTP {response.status_code}, total {total}")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.check()
+            time.sleep(0.02)
+
+    def __enter__(self) -> Watcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def stored_ids(index: Path) -> list[str]:
+    ix = whoosh_index.open_dir(str(generations.live_dir(index)))
+    with ix.searcher() as searcher:
+        return [fields["id"] for fields in searcher.all_stored_fields()]
+
+
+def test_killed_runs_lose_nothing_and_block_nothing(tmp_path: Path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus)
+    code, out, err = finish(start(corpus, index))
+    assert code == 0, out + err
+    expected = sorted(document_id(corpus, f"p{n:04d}.txt", None) for n in range(PAGES))
+    assert sorted(stored_ids(index)) == expected
+
+    with Watcher(index) as watcher:
+        for point in (reading_pages, writing_documents, committing, committed_not_switched):
+            kill_when(start(corpus, index, "--rebuild"), index, point)
+            assert (index / LOCK_FILE).exists()  # the killed run's lock file, released
+            watcher.check()
+        # At once: neither the lock nor the unfinished generation blocks the next run.
+        code, out, err = finish(start(corpus, index, "--rebuild"))
+        assert code == 0 and f"indexed {PAGES} documents" in out, out + err
+        assert generations.generations(index)[-1].name == generations.pointer(index)
+        watcher.check()
+
+        # An update killed while it commits into the live generation, then run again.
+        write_corpus(corpus, extra="Tangerine sails.", pages=range(CHANGED))
+        kill_when(start(corpus, index), index, committing)
+        watcher.check()
+        code, out, err = finish(start(corpus, index))
+        assert code == 0, out + err
+        assert f"indexed {CHANGED} documents, unchanged {PAGES - CHANGED}" in out
+        watcher.check()
+
+    assert watcher.answers > 20 and not watcher.wrong, watcher.wrong[:10]
+    ids = stored_ids(index)
+    assert len(ids) == len(set(ids)) and sorted(ids) == expected  # none lost, none twice
+    response = watcher.client.get("/api/search", query_string={"q": "tangerine"})
+    assert response.get_json()["total"] == CHANGED
+
+
+def test_a_second_run_at_the_same_time_refuses_with_a_clear_message(tmp_path: Path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus)
+    first = start(corpus, index)
+    while first.poll() is None and not generations.generations(index):
+        time.sleep(0.002)  # a generation is created under the lock
+    second = start(corpus, index)
+    code, out, err = finish(second)
+    assert first.poll() is None, "the first run ended before the second one tried"
+    assert code == 2 and out == ""
+    assert f"sifter: {index} is being written by another `sifter index`" in err
+    assert "try again when it has finished" in err
+    code, out, err = finish(first)
+    assert code == 0 and f"indexed {PAGES} documents" in out, out + err
+    assert len(stored_ids(index)) == PAGES
