@@ -6,7 +6,7 @@ INDEX ?= var/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test index lint clean
+.PHONY: run test index lint clean load
 
 $(BIN)/sifter: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ index: $(BIN)/sifter
 test: $(BIN)/sifter
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# The load test (bench/load.py), kept out of `make test`: a few minutes, most of it indexing.
+load: $(BIN)/sifter
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -72,6 +72,14 @@ RECORDS = [
     (f'https://evil.example/{WORD}"><script>alert(16)</script>', "evil.example"),
 ]
 LINKED_URL = RECORDS[-1][0]
+# A syndicated story: two copies of one long text from two hostile sources (near duplicates).
+SYNDICATED = ["<script>window.__xss='syndicator'</script>", '"><svg onload=alert(23)> Copy']
+STORY = " ".join(
+    f"Sentence {n} of the {WORD} syndicated story about the harbour, the council and the "
+    f"river <i>{n}</i> that flooded the lower town after days of rain."
+    for n in range(12)
+)
+PAGES = 3 + len(RECORDS) + len(SYNDICATED)  # every hostile page indexed
 BAD_FILE = '"><svg onload=alert(19)>.jsonl'  # one good line, one malformed: a reported failure
 HOSTILE_QUERY = '<script>window.__xss=1</script>"><img src=x onerror=alert(21)> {{7*7}}'
 
@@ -118,6 +126,10 @@ def write_hostile_corpus(folder: Path) -> Path:
         }
         for n, (url, source) in enumerate(RECORDS)
     ]
+    lines += [
+        {"id": f"s{n}", "source": source, "text": f"{source} {WORD} syndicated\n{STORY}"}
+        for n, source in enumerate(SYNDICATED)
+    ]
     (folder / "evil.jsonl").write_text(
         "\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8"
     )
@@ -134,7 +146,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     corpus = write_hostile_corpus(tmp_path_factory.mktemp("hostile-corpus"))
     index = tmp_path_factory.mktemp("hostile-index")
     report = build([corpus], index)
-    assert report.indexed == 3 + len(RECORDS) and len(report.failed) == 1
+    assert report.indexed == PAGES and len(report.failed) == 1
     with serving(index) as url:
         yield url
 
@@ -188,11 +200,25 @@ def hits(base: str, **params: object) -> list[dict]:
 def test_search_page_shows_hostile_titles_as_text(page: Page, hostile_url: str):
     visit(page, f"{hostile_url}/?q={WORD}&collapse=false&per_page=50")
     titles = page.locator("li.hit h3 a").all_text_contents()
-    assert len(titles) == 3 + len(RECORDS)
+    assert len(titles) == PAGES
     assert TXT_TITLE in titles and HTML_TITLE in titles
     snippets = " ".join(page.locator("li.hit p.snippet").all_text_contents())
     assert "{{7*7}}" in snippets and "<script>" in snippets
-    assert page.locator("li.hit p.snippet mark").count() >= 3 + len(RECORDS)  # marks stay
+    assert page.locator("li.hit p.snippet mark").count() >= PAGES  # marks stay
+
+
+def test_near_duplicates_from_hostile_sources(page: Page, hostile_url: str):
+    visit(page, f"{hostile_url}/?q=%22{WORD}+syndicated%22")  # a phrase: strict
+    assert page.locator("li.hit").count() == 1
+    similar = " ".join(page.locator("p.similar").text_content().split())
+    shown = page.locator("li.hit span.source").text_content()
+    other = next(source for source in SYNDICATED if source != shown)
+    assert similar == f"1 similar page from {other}"
+    page.locator("p.similar a").click()
+    page.wait_for_load_state("load")
+    assert page.evaluate(INSPECT) == []
+    listed = page.locator("section.near-duplicates li a").all_text_contents()
+    assert listed == [f"{other} {WORD} syndicated"]
 
 
 def test_hostile_sources_in_facets_chips_and_toggle(page: Page, hostile_url: str):
@@ -214,7 +240,7 @@ def test_hostile_sources_in_facets_chips_and_toggle(page: Page, hostile_url: str
 
 def test_document_pages_are_inert_and_only_http_urls_are_links(page: Page, hostile_url: str):
     found = hits(hostile_url)
-    assert len(found) == 3 + len(RECORDS)
+    assert len(found) == PAGES
     for hit in found:
         visit(page, hostile_url + hit["doc_url"])
         assert page.locator("h1").text_content() == hit["title"]
