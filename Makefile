@@ -6,7 +6,7 @@ INDEX ?= var/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test index lint clean load
+.PHONY: run test index lint clean load demo
 
 $(BIN)/sifter: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(BIN)/sifter
 
 index: $(BIN)/sifter
 	$(BIN)/sifter index corpus --index $(INDEX) || [ $$? -eq 1 ]
+
+# ~460 Debian manual pages in 8 languages next to corpus/, fetched with apt-get download
+# into var/demo (web/demo.py), indexed and served; see the README for how long it takes.
+demo: $(BIN)/sifter
+	$(BIN)/python -m web.demo serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/sifter
 	$(BIN)/ruff check .

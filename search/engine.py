@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 
 from search import generations
 from search.analysis import FAMILIES, family_for
-from search.facets import TOP_VALUES, FacetColumns, Faceted, facet
+from search.facets import TOP_VALUES, FacetColumns, Faceted, TemplateLines, facet
 from search.postings import (
     Evaluator,
     Matches,
@@ -35,7 +35,14 @@ from search.postings import (
 from search.query import Compiled, QueryError, compile_query
 from search.relax import ENOUGH
 from search.results import Hit, Results, SearchRequest
-from search.schema import FACET_FIELDS, SCHEMA_VERSION, body_field, index_version, title_field
+from search.schema import (
+    FACET_FIELDS,
+    SCHEMA_VERSION,
+    body_field,
+    chrome_field,
+    index_version,
+    title_field,
+)
 from search.snippets import make_snippet
 from search.suggest import FEW_HITS, suggest
 
@@ -113,6 +120,15 @@ class Engine:
             self._local.columns = cached
         return cached[1]
 
+    def template_lines(self, searcher: Searcher) -> TemplateLines:
+        """The chrome lines shared by several sources, rebuilt when the index changes."""
+        cached = getattr(self._local, "template_lines", None)
+        if cached is None or cached[0] is not searcher:
+            sources = self.columns(searcher).codes["source"]
+            cached = (searcher, TemplateLines(searcher.reader(), sources))
+            self._local.template_lines = cached
+        return cached[1]
+
     def search(self, request: SearchRequest) -> Results:
         """The results of a request; a repeated request on an unchanged index is answered
         from a small LRU cache (keyed by the request, the generation and Whoosh's commit)."""
@@ -129,7 +145,9 @@ class Engine:
     def _search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
-        compiled = compile_query(request.q, searcher.reader(), self.families(searcher))
+        compiled = compile_query(
+            request.q, searcher.reader(), self.families(searcher), request.scope
+        )
         faceted = self._facet(searcher, compiled, request)
         found = len(faceted.docs)  # with all words: what a spelling correction must beat
         while len(faceted.docs) < ENOUGH and (looser := compiled.relaxed()) is not None:
@@ -156,13 +174,19 @@ class Engine:
             notes=compiled.notes,
             rows=rows,
             matching=compiled.matching,
+            scope=compiled.scope,
         )
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
         matches = self._matches(searcher, compiled.query)
         matched = searcher.docs_for_query(compiled.query) if matches is None else matches.docs
         return facet(
-            self.columns(searcher), matched, request.filters(), request.dates(), self.facet_top
+            self.columns(searcher),
+            matched,
+            request.filters(),
+            request.dates(),
+            self.facet_top,
+            self.template_lines(searcher),
         )
 
     def _matches(self, searcher: Searcher, query) -> Matches | None:
@@ -192,7 +216,7 @@ class Engine:
     def _count(self, searcher: Searcher, q: str, request: SearchRequest) -> int:
         """How many documents `q` finds with the request's filters (0 if it cannot run)."""
         try:
-            compiled = compile_query(q, searcher.reader(), self.families(searcher))
+            compiled = compile_query(q, searcher.reader(), self.families(searcher), request.scope)
         except QueryError:
             return 0
         return len(self._facet(searcher, compiled, request).docs)
@@ -346,11 +370,14 @@ def _hit(
 ) -> Hit:
     stored = searcher.stored_fields(docnum)
     family = family_for(stored.get("lang", "und"))
-    body_terms = compiled.terms.get(body_field(family), set())
+    if compiled.scope == "chrome":  # the snippet shows the chrome lines that matched
+        name, text = chrome_field(family), "\n".join(stored.get("chrome") or ())
+    else:
+        name, text = body_field(family), stored.get("body", "")
+    terms = compiled.terms.get(name, set())
     if seen is not None:  # only the terms the page has: a prefix stands for 64 of them
-        body_terms = terms_of(seen, body_field(family), body_terms, docnum)
-    analyzer = searcher.schema[body_field(family)].analyzer
-    snippet = make_snippet(stored.get("body", ""), body_terms, analyzer)
+        terms = terms_of(seen, name, terms, docnum)
+    snippet = make_snippet(text, terms, searcher.schema[name].analyzer)
     return Hit(
         id=stored["id"],
         title=stored.get("title", ""),

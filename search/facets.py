@@ -1,4 +1,5 @@
-"""Facet counts (source, language, year) and the filters they toggle, disjunctively.
+"""Facet counts (source, language, year, host, template line) and the filters they toggle,
+disjunctively.
 
 Within a facet the selected values are ORed, and facets are ANDed with each other and
 with the date range. Each facet's counts are taken with every filter except its own
@@ -11,20 +12,32 @@ matching document numbers come as one NumPy array (search.postings), and each fa
 field's value per document is a small integer code read once per index reader from its
 column: a filter is a lookup table indexed by those codes, and a facet's counts are one
 `bincount`, whatever the number of hits.
+
+The host filter takes a host with its subdomains (`example.org` lets `www.example.org` and
+`a.b.example.org` through, never `example.org.evil.com`), as `site:` does. The template
+facet is different in kind: a page carries many chrome lines, and a line counts by the
+number of sources (credited publishers) whose matching pages carry it, so the lines one
+site repeats on every page stay out and a template shared across sites (a spam network's)
+stands out; only lines of MIN_SOURCES sources or more are offered (TemplateLines).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import IndexReader
 
+from search import sites
 from search.results import DateRange, Facet, FacetValue
 from search.schema import FACET_FIELDS
 
 TOP_VALUES = 20
+MIN_SOURCES = 2  # a template line is offered when pages of this many sources carry it
+MIN_LETTERS = 3  # and when it has this many letters: "-", "00", "[0]" say nothing of a template
+TEMPLATE = "template"  # the indexed field and the facet of normalised chrome lines
 
 
 class FacetColumns:
@@ -59,9 +72,87 @@ class FacetColumns:
         return self._ranks[name]
 
     def allowed(self, name: str, wanted: Iterable[str]) -> np.ndarray:
-        """A lookup table: code -> whether its value is one of `wanted`."""
+        """A lookup table: code -> whether its value is one of `wanted` (for the host: one of
+        them or a subdomain of one)."""
         wanted = set(wanted)
+        if name == "host":
+            wanted = {sites.normalise(w) for w in wanted}
+            return np.array(
+                [
+                    bool(value) and not wanted.isdisjoint(sites.suffixes(value))
+                    for value in self.values[name]
+                ],
+                dtype=bool,
+            )
         return np.array([value in wanted for value in self.values[name]], dtype=bool)
+
+
+class TemplateLines:
+    """The chrome lines (the `template` field: one term per normalised line) that pages of
+    at least MIN_SOURCES sources carry, as (document, line) pairs, read once per index
+    reader: a search then counts each line's sources among its hits with a few array
+    operations. Lines of one source only are skipped at once by their document frequency
+    (a line on one page cannot be shared)."""
+
+    def __init__(self, reader: IndexReader, sources: np.ndarray) -> None:
+        self.reader = reader
+        self.sources = sources  # docnum -> source code (FacetColumns.codes["source"])
+        self.values: list[str] = []
+        docs, lines = [], []
+        if TEMPLATE in reader.schema.names() and reader.doc_count_all():
+            for term, info in reader.iter_field(TEMPLATE):
+                if info.doc_frequency() < MIN_SOURCES or _letters(term) < MIN_LETTERS:
+                    continue
+                ids = np.fromiter(reader.postings(TEMPLATE, term).all_ids(), dtype=np.int64)
+                if len(np.unique(sources[ids])) < MIN_SOURCES:
+                    continue
+                docs.append(ids)
+                lines.append(np.full(len(ids), len(self.values), dtype=np.int64))
+                self.values.append(term.decode("utf-8"))
+        self.pair_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        self.pair_lines = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+
+    def docs_with(self, wanted: Iterable[str]) -> np.ndarray:
+        """The documents that carry any of the lines (normalised as the index holds them),
+        ascending; any line at all, not only those offered as shared."""
+        found = [
+            np.fromiter(self.reader.postings(TEMPLATE, line).all_ids(), dtype=np.int64)
+            for line in {templates_normalise(w) for w in wanted}
+            if line and self.reader.doc_frequency(TEMPLATE, line)
+        ]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+    def count(self, docs: np.ndarray) -> tuple[dict[str, int], dict[str, int]]:
+        """Per shared line carried by some of `docs`: (sources, pages) that carry it."""
+        if not len(self.pair_docs) or not len(docs):
+            return {}, {}
+        among = np.zeros(len(self.sources), dtype=bool)
+        among[docs] = True
+        keep = among[self.pair_docs]
+        lines, docnums = self.pair_lines[keep], self.pair_docs[keep]
+        pages = np.bincount(lines, minlength=len(self.values))
+        width = int(self.sources.max()) + 1 if len(self.sources) else 1
+        pairs = np.unique(lines * width + self.sources[docnums])
+        sources = np.bincount(pairs // width, minlength=len(self.values))
+        shown = np.flatnonzero(sources >= MIN_SOURCES)
+        return (
+            {self.values[i]: int(sources[i]) for i in shown},
+            {self.values[i]: int(pages[i]) for i in shown},
+        )
+
+
+def templates_normalise(line: str) -> str:
+    """A line as the template field holds it; the same rule as indexer.templates.normalise
+    (search imports no indexer module), which tests/search/test_chrome_search.py checks."""
+    return _SPACES.sub(" ", _DIGITS.sub("0", line.lower())).strip()
+
+
+def _letters(term: bytes) -> int:
+    return sum(ch.isalpha() for ch in term.decode("utf-8", "replace"))
+
+
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
 
 
 def _raw_values(segment, name: str) -> list[bytes]:
@@ -90,33 +181,51 @@ def facet(
     selected: Mapping[str, Sequence[str]],
     dates: DateRange | None = None,
     top: int = TOP_VALUES,
+    lines: TemplateLines | None = None,
 ) -> Faceted:
-    """Filter the matching documents and count every facet disjunctively."""
+    """Filter the matching documents and count every facet disjunctively (the template
+    facet too when `lines` is given)."""
     docs = np.asarray(matched if isinstance(matched, np.ndarray) else sorted(matched))
     docs = docs.astype(np.int64, copy=False)
     if dates:
         in_range = np.array([day in dates for day in columns.values["date"]], dtype=bool)
         docs = docs[in_range[columns.codes["date"][docs]]] if len(in_range) else docs[:0]
     # Per selected facet, which documents its own filter lets through.
-    passing = {
-        name: columns.allowed(name, values)[columns.codes[name][docs]]
-        for name, values in selected.items()
-        if values
-    }
+    passing = {}
+    for name, values in selected.items():
+        if not values:
+            continue
+        if name == TEMPLATE:
+            carrying = lines.docs_with(values) if lines is not None else docs[:0]
+            passing[name] = np.isin(docs, carrying, assume_unique=True)
+        else:
+            passing[name] = columns.allowed(name, values)[columns.codes[name][docs]]
+
+    def base_for(name: str) -> np.ndarray:
+        others = [ok for other, ok in passing.items() if other != name]
+        return docs[np.logical_and.reduce(others)] if others else docs
+
     facets = []
     for name in FACET_FIELDS:
-        base = docs
-        others = [ok for other, ok in passing.items() if other != name]
-        if others:
-            base = docs[np.logical_and.reduce(others)]
+        base = base_for(name)
         counts = np.bincount(columns.codes[name][base], minlength=len(columns.values[name]))
         values = {columns.values[name][code]: int(counts[code]) for code in np.flatnonzero(counts)}
         facets.append(_facet(name, values, tuple(selected.get(name, ())), top))
+    if lines is not None:
+        sources, pages = lines.count(base_for(TEMPLATE))
+        chosen = tuple(templates_normalise(v) for v in selected.get(TEMPLATE, ()))
+        facets.append(_facet(TEMPLATE, sources, chosen, top, pages))
     hits = docs[np.logical_and.reduce(list(passing.values()))] if passing else docs
     return Faceted(hits, tuple(facets))
 
 
-def _facet(name: str, counts: dict[str, int], selected: tuple[str, ...], top: int) -> Facet:
+def _facet(
+    name: str,
+    counts: dict[str, int],
+    selected: tuple[str, ...],
+    top: int,
+    pages: dict[str, int] | None = None,
+) -> Facet:
     counts = {value: n for value, n in counts.items() if value}  # "" is "no value"
     for value in selected:  # a selected value stays visible (and removable) at count 0
         counts.setdefault(value, 0)
@@ -128,6 +237,9 @@ def _facet(name: str, counts: dict[str, int], selected: tuple[str, ...], top: in
         shown.sort(key=lambda v: (-counts[v], v))
     return Facet(
         name=name,
-        values=tuple(FacetValue(v, counts[v], v in selected) for v in shown),
+        values=tuple(
+            FacetValue(v, counts[v], v in selected, None if pages is None else pages.get(v, 0))
+            for v in shown
+        ),
         others=len(counts) - len(shown),
     )

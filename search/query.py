@@ -10,9 +10,14 @@ what was changed or cut short on the way.
 
 Syntax: words are ANDed; "quoted phrases" (also “…” and 「…」); `-word` or `NOT word`;
 `a OR b` (binds tighter than the implicit AND, as in web search engines); parentheses;
-`title:`, `source:`, `lang:`, `year:` prefixes on a word, phrase or group; `prefix*`
-(at least MIN_PREFIX letters, or one CJK character); `word~` (fuzzy: 1 edit for 3-5
-letters, 2 from 6, or `word~1` explicitly).
+`title:`, `source:`, `lang:`, `year:` and `site:` prefixes on a word, phrase or group;
+`prefix*` (at least MIN_PREFIX letters, or one CJK character); `word~` (fuzzy: 1 edit for
+3-5 letters, 2 from 6, or `word~1` explicitly); `"a phrase"~N` (proximity: the words in
+order with at most N other words between each two); `in:chrome` (search the page chrome
+that was removed instead of the title and body).
+
+`site:example.org` matches the host and its subdomains (search.sites); `source:` stays the
+credited publisher. `in:` is a directive for the whole query, not a field of one word.
 
 Matching is strict first and relaxed when that finds too few pages (`search.relax`): the
 plain words of the query (not phrases, negations, OR groups, fields, prefixes or fuzzy
@@ -40,11 +45,11 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search import relax
+from search import relax, sites
 from search.analysis import stopwords, thai
 from search.analysis.analyzers import script_of_family
 from search.analysis.scripts import THAI
-from search.schema import body_field, title_field
+from search.schema import body_field, chrome_field, title_field
 
 MAX_QUERY_CHARS = 2_000
 MAX_QUERY_TERMS = 64
@@ -52,11 +57,14 @@ MIN_PREFIX = 3
 MAX_EXPANSIONS = 64  # index terms a prefix or fuzzy word stands for, per field
 MAX_EXPANDED_WORDS = 8  # prefix and fuzzy words per query; later ones are exact words
 MAX_FUZZY_EDITS = 2
-KEYWORD_FIELDS = ("source", "lang", "year")
+KEYWORD_FIELDS = ("source", "lang", "year", "site")
+SCOPES = ("body", "chrome")  # what `in:` searches: the page (title and body), or its chrome
+DIRECTIVES = ("in",)  # `name:` prefixes that set how the whole query is searched
+MAX_SLOP = 50  # most words allowed between two words of a proximity phrase
 # Families analysed into character bigrams: a word's bigrams must be adjacent to mean
 # the word (as Lucene's CJK analysis does), so a multi-token word becomes a phrase there.
 BIGRAM_FAMILIES = ("ja", "ko")
-FIELDS = ("title", *KEYWORD_FIELDS)
+FIELDS = ("title", *KEYWORD_FIELDS, *DIRECTIVES)
 
 _CJK = regex.compile(r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -73,6 +81,7 @@ class Word:
     phrase: bool = False
     prefix: bool = False  # `text*`
     fuzzy: int = 0  # `text~`: the most edits a match may be away
+    slop: int = 0  # `"a phrase"~N`: at most N other words between two of its words
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,8 @@ class Reading:
 
     node: Node | None
     notes: tuple[str, ...] = ()
+    scope: str | None = None  # `in:chrome` or `in:body`; None when the query does not say
+    directives_only: bool = False  # nothing but directives (`in:chrome` alone)
 
 
 _TOKENS = re.compile(
@@ -107,11 +118,12 @@ _TOKENS = re.compile(
       | (?P<close>[)）])
       | (?P<minus>-(?=[^\s)）]))
       | (?P<field>[A-Za-z]+):(?=[^\s)）/])
-      | (?P<phrase>"[^"]*"?|“[^”]*”?|「[^」]*」?|『[^』]*』?)
+      | (?P<phrase>(?:"[^"]*"?|“[^”]*”?|「[^」]*」?|『[^』]*』?)(?:~\d+)?)
       | (?P<word>[^\s()（）"“”「」『』]+)""",
     re.VERBOSE,
 )
 _FUZZY = re.compile(r"(?P<text>.*[^~])~(?P<edits>\d)?")
+_SLOP = re.compile(r"(?P<phrase>.*)~(?P<slop>\d+)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -140,7 +152,8 @@ def read(text: str) -> Reading:
         raise QueryError(f"The query has more than {MAX_QUERY_TERMS} words.")
     parser = _Parser(tokens)
     node = parser.parse()
-    return Reading(node, tuple(dict.fromkeys(parser.notes)))
+    only = node is None and bool(tokens) and parser.directive_tokens == len(tokens)
+    return Reading(node, tuple(dict.fromkeys(parser.notes)), parser.scope, only)
 
 
 def parse(text: str) -> Node | None:
@@ -155,6 +168,8 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.notes: list[str] = []
+        self.scope: str | None = None
+        self.directive_tokens = 0  # tokens read as directives (`in:` and its value)
 
     def parse(self) -> Node | None:
         nodes = []
@@ -219,6 +234,8 @@ class _Parser:
                     + "."
                 )
                 name = field_name
+            if name in DIRECTIVES:
+                return self._directive(token)
             return self._primary(name) if self._peek() else None
         if token.kind == "open":
             node = self._and()
@@ -226,12 +243,38 @@ class _Parser:
                 self.i += 1  # the matching ")"; a missing one is implied at the end
             return _with_field(node, field_name) if field_name else node
         if token.kind == "phrase":
-            closer = _QUOTES[token.text[0]]
-            inner = token.text[1:-1] if token.text[1:].endswith(closer) else token.text[1:]
-            return Word(inner, field_name, phrase=True) if inner.strip() else None
+            return self._phrase(token.text, field_name)
         if token.kind == "minus":
             return self._primary(field_name) if self._peek() else None
         return self._word(token.text, field_name)
+
+    def _directive(self, token: Token) -> Node | None:
+        """`in:chrome` / `in:body`: sets the scope of the whole query; an unknown value is
+        searched as a word, with a note."""
+        value = self._peek()
+        if value is not None and value.kind == "word" and value.text.lower() in SCOPES:
+            self.i += 1
+            self.directive_tokens += 2
+            self.scope = value.text.lower()
+            return None
+        self.notes.append(
+            f'"{token.text}" takes ' + " or ".join(f'"{s}"' for s in SCOPES) + "; ignored."
+        )
+        return self._primary(None) if value is not None else None
+
+    def _phrase(self, text: str, field_name: str | None) -> Word | None:
+        slop = 0
+        sloppy = _SLOP.fullmatch(text)
+        if sloppy and sloppy["phrase"][1:].endswith(_QUOTES[text[0]]):
+            text, slop = sloppy["phrase"], int(sloppy["slop"])
+            if slop > MAX_SLOP:
+                self.notes.append(
+                    f"Proximity ~{slop} is more than {MAX_SLOP}; searched within {MAX_SLOP}."
+                )
+                slop = MAX_SLOP
+        closer = _QUOTES[text[0]]
+        inner = text[1:-1] if text[1:].endswith(closer) else text[1:]
+        return Word(inner, field_name, phrase=True, slop=slop) if inner.strip() else None
 
     def _word(self, text: str, field_name: str | None) -> Word:
         stem = text.rstrip("*")
@@ -293,6 +336,7 @@ def describe(node: Node | None) -> str:
     if isinstance(node, Word):
         text = f'"{node.text}"' if node.phrase else node.text
         text += "*" if node.prefix else f"~{node.fuzzy}" if node.fuzzy else ""
+        text += f"~{node.slop}" if node.slop else ""
         return f"{node.field}:{text}" if node.field else text
     if isinstance(node, Not):
         return f"-{describe(node.node)}"
@@ -314,6 +358,7 @@ class Compiled:
     notes: tuple[str, ...] = ()
     matching: str = "all"
     looser: tuple[wq.Query, ...] = ()
+    scope: str = "body"  # "chrome": the words were searched in the removed chrome
 
     def relaxed(self) -> Compiled | None:
         """The next, looser step of relaxed matching, or None when there is none."""
@@ -322,14 +367,21 @@ class Compiled:
         return replace(self, query=self.looser[0], looser=self.looser[1:], matching="relaxed")
 
 
-def compile_query(text: str, reader: IndexReader, families: Iterable[str]) -> Compiled:
-    """Read and compile `text` against the family fields present in the index. An empty
-    query matches every document. Raises QueryError when nothing in a non-empty query is
-    searchable (only symbols, `*`, `OR OR`, an empty phrase)."""
+def compile_query(
+    text: str, reader: IndexReader, families: Iterable[str], scope: str | None = None
+) -> Compiled:
+    """Read and compile `text` against the family fields present in the index, in the
+    page (`scope` "body", the default) or in its removed chrome ("chrome"); an `in:` in
+    the query wins over `scope`. An empty query matches every document. Raises QueryError
+    when nothing in a non-empty query is searchable (only symbols, `*`, `OR OR`, an empty
+    phrase)."""
     reading = read(text)
-    if reading.node is None and not text.strip():
-        return Compiled(wq.Every())
-    compiler = _Compiler(reader, tuple(families))
+    scope = reading.scope or scope or "body"
+    if scope not in SCOPES:
+        raise QueryError(f"in: takes {' or '.join(SCOPES)}, not {scope!r}.")
+    if reading.node is None and (not text.strip() or reading.directives_only):
+        return Compiled(wq.Every(), reading=_scoped("", scope), scope=scope)
+    compiler = _Compiler(reader, tuple(families), scope)
     conjuncts = () if reading.node is None else _conjuncts(reading.node)
     parts = [(child, compiler.compile(child, negated=False)) for child in conjuncts]
     parts = [(child, part) for child, part in parts if part is not None]
@@ -342,8 +394,14 @@ def compile_query(text: str, reader: IndexReader, families: Iterable[str]) -> Co
     if isinstance(query, wq.Not):
         query = wq.And([wq.Every(), query])
     notes = tuple(dict.fromkeys((*reading.notes, *compiler.notes, *compiler.capped_notes())))
-    compiled = Compiled(query, compiler.terms, describe(node), notes)
+    compiled = Compiled(query, compiler.terms, _scoped(describe(node), scope), notes, scope=scope)
+    if scope == "chrome":  # relaxed matching weighs body words; chrome lines are short
+        return compiled
     return _with_relaxation(compiled, parts, compiler)
+
+
+def _scoped(reading: str, scope: str) -> str:
+    return f"in:chrome {reading}".strip() if scope == "chrome" else reading
 
 
 def _conjuncts(node: Node) -> tuple[Node, ...]:
@@ -391,10 +449,11 @@ class _Compiler:
     """Turns each node into a Whoosh query and the node as searched, or None when the node
     has nothing searchable (it is then dropped from the reading)."""
 
-    def __init__(self, reader: IndexReader, families: tuple[str, ...]) -> None:
+    def __init__(self, reader: IndexReader, families: tuple[str, ...], scope: str = "body") -> None:
         self.reader = reader
         self.schema: Schema = reader.schema
         self.families = families
+        self.scope = scope
         self.terms: dict[str, set[str]] = {}
         self.notes: list[str] = []
         self.expanded_words = 0
@@ -453,8 +512,12 @@ class _Compiler:
             word = replace(word, prefix=False, fuzzy=0)
         if word.field in KEYWORD_FIELDS:
             return self._keyword(word), word
-        fields = [(title_field(f), f) for f in self.families]
-        if word.field is None:
+        if word.field == "title":
+            fields = [(title_field(f), f) for f in self.families]
+        elif self.scope == "chrome":
+            fields = [(chrome_field(f), f) for f in self.families]
+        else:
+            fields = [(title_field(f), f) for f in self.families]
             fields += [(body_field(f), f) for f in self.families]
         per_field = []
         for name, family in fields:
@@ -479,6 +542,8 @@ class _Compiler:
 
     def _keyword(self, word: Word) -> wq.Query:
         value = word.text.lower() if word.field == "lang" else word.text
+        if word.field == "site":
+            value = sites.normalise(value) or value
         if word.prefix:
             found = expand_prefix(self.reader, word.field, value)
         elif word.fuzzy:
@@ -494,7 +559,7 @@ class _Compiler:
             return None
         loose = word.prefix or word.fuzzy
         if not loose or (len(tokens) > 1 and family in BIGRAM_FAMILIES):
-            query = _exact(name, tokens, word.phrase or family in BIGRAM_FAMILIES)
+            query = _exact(name, tokens, word.phrase or family in BIGRAM_FAMILIES, word.slop)
             if not negated:
                 self.terms.setdefault(name, set()).update(tokens)
             return query
@@ -531,11 +596,13 @@ class _Compiler:
         return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-def _exact(name: str, tokens: list[str], adjacent: bool) -> wq.Query:
+def _exact(name: str, tokens: list[str], adjacent: bool, slop: int = 0) -> wq.Query:
+    """One term, a phrase (with `slop` other words allowed between two of its words:
+    Whoosh's slop counts positions, 1 being adjacent) or an AND of the terms."""
     if len(tokens) == 1:
         return wq.Term(name, tokens[0])
     if adjacent:
-        return wq.Phrase(name, tokens)
+        return wq.Phrase(name, tokens, slop=slop + 1)
     return wq.And([wq.Term(name, t) for t in tokens])
 
 

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "date")
+SCOPES = ("body", "chrome")  # what the words are searched in: the page, or its removed chrome
 MAX_PER_PAGE = 100
 
 
@@ -53,6 +54,9 @@ class SearchRequest:
     lang: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    host: tuple[str, ...] = ()  # a host and its subdomains (`example.org` ∋ `a.example.org`)
+    template: tuple[str, ...] = ()  # normalised chrome lines (indexer.templates.normalise)
+    scope: str = "body"  # `in`: "chrome" searches the removed chrome instead of the page
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevance"
@@ -63,6 +67,8 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"in must be one of {', '.join(SCOPES)}, not {self.scope!r}")
         if self.page < 1:
             raise ValueError("page must be 1 or more")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
@@ -73,7 +79,13 @@ class SearchRequest:
         self.dates()  # validates date_from and date_to
 
     def filters(self) -> dict[str, tuple[str, ...]]:
-        return {"source": self.source, "lang": self.lang, "year": self.year}
+        return {
+            "source": self.source,
+            "lang": self.lang,
+            "year": self.year,
+            "host": self.host,
+            "template": self.template,
+        }
 
     def dates(self) -> DateRange:
         return DateRange(self.date_from, self.date_to)
@@ -100,8 +112,9 @@ class Hit:
 @dataclass(frozen=True)
 class FacetValue:
     value: str
-    count: int
+    count: int  # pages; for the template facet, sources (sites sharing the line)
     selected: bool
+    pages: int | None = None  # the template facet: pages carrying the line
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,7 @@ class Results:
     notes: tuple[str, ...] = ()  # what the reading of the query changed or cut short
     rows: int | None = None  # results after collapsing near duplicates; None: as total
     matching: str = "all"  # "all" words matched, or "relaxed": most of them (search/relax.py)
+    scope: str = "body"  # what the words were searched in (`in:chrome` in the query counts)
 
     @property
     def pages(self) -> int:

@@ -27,7 +27,7 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 SCHEMA_VERSION = 7
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
-FACET_FIELDS = ("source", "lang", "year")
+FACET_FIELDS = ("source", "lang", "year", "host")  # one value per document, from a column
 
 
 def body_field(family: str) -> str:

@@ -193,6 +193,9 @@ def _home(engine: Callable[[], Engine]) -> dict | None:
         return None
 
 
+FACET_PARAMS = ("lang", "source", "year", "host", "template")
+
+
 def _search_view(search_request: SearchRequest, results: dict) -> dict:
     """What the search page shows besides the payload: chips and the URLs of its controls."""
     return {
@@ -206,8 +209,8 @@ def _search_view(search_request: SearchRequest, results: dict) -> dict:
         "histogram": year_histogram(results["facets"]["year"]),
         "year_others": results["facets"]["year"]["others"],
         "first_rank": (search_request.page - 1) * search_request.per_page + 1,
-        "keep_for_query": _state(search_request, "q"),
-        "keep_for_facets": _state(search_request, "lang", "source", "year"),
+        "keep_for_query": _state(search_request, "q", "in"),
+        "keep_for_facets": _state(search_request, *FACET_PARAMS),
         "keep_for_dates": _state(search_request, "date_from", "date_to"),
     }
 

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", action="append", default=[])
     search.add_argument("--source", action="append", default=[])
     search.add_argument("--year", action="append", default=[])
+    search.add_argument("--host", action="append", default=[], help="a host and its subdomains")
+    search.add_argument("--template", action="append", default=[], help="a template line")
+    search.add_argument("--in", dest="scope", default="body", help="body or chrome")
     search.add_argument("--date-from", default="", help="first date, YYYY-MM-DD (inclusive)")
     search.add_argument("--date-to", default="", help="last date, YYYY-MM-DD (inclusive)")
     search.add_argument("--sort", default="relevance")
@@ -128,6 +131,9 @@ def _search(args: argparse.Namespace) -> int:
         "lang": args.lang,
         "source": args.source,
         "year": args.year,
+        "host": args.host,
+        "template": args.template,
+        "in": [args.scope],
         "date_from": [args.date_from],
         "date_to": [args.date_to],
         "sort": [args.sort],

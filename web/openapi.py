@@ -6,7 +6,7 @@ real responses against them, so the description cannot drift from what the API r
 
 from __future__ import annotations
 
-from search.results import MAX_PER_PAGE, SORTS
+from search.results import MAX_PER_PAGE, SCOPES, SORTS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -29,6 +29,15 @@ def _object(properties: dict, description: str | None = None) -> dict:
     if description:
         schema["description"] = description
     return schema
+
+
+def _optional(schema: dict, *names: str) -> dict:
+    """An `_object` schema in which the keys `names` may be left out."""
+    return {**schema, "required": [n for n in schema["required"] if n not in names]}
+
+
+FACETS = ("source", "lang", "year", "host", "template")
+FILTERS = (*FACETS, "date_from", "date_to")
 
 
 def _ref(name: str) -> dict:
@@ -78,7 +87,8 @@ SCHEMAS: dict[str, dict] = {
             },
             "offsets": _object(
                 {"snippet": SPANS, "body": SPANS},
-                "Matches as [start, end) code-point offsets in the snippet's text and the body.",
+                "Matches as [start, end) code-point offsets in the snippet's text and the body "
+                "(with in=chrome: in the removed chrome lines joined by newlines).",
             ),
             "duplicates": _object(
                 {
@@ -95,16 +105,28 @@ SCHEMAS: dict[str, dict] = {
         {
             "values": {
                 "type": "array",
-                "items": _object(
-                    {
-                        "value": {"type": "string"},
-                        "count": {"type": "integer", "minimum": 0},
-                        "selected": {"type": "boolean"},
-                        "toggle_url": {
-                            "type": "string",
-                            "description": "Query string that adds or removes this value.",
-                        },
-                    }
+                "items": _optional(
+                    _object(
+                        {
+                            "value": {"type": "string"},
+                            "count": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Pages; in the template facet, sources.",
+                            },
+                            "selected": {"type": "boolean"},
+                            "toggle_url": {
+                                "type": "string",
+                                "description": "Query string that adds or removes this value.",
+                            },
+                            "pages": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Template facet only: pages carrying the line.",
+                            },
+                        }
+                    ),
+                    "pages",
                 ),
             },
             "others": {"type": "integer", "minimum": 0, "description": "Values not listed."},
@@ -119,9 +141,11 @@ SCHEMAS: dict[str, dict] = {
                 "enum": ["all", "relaxed"],
                 "description": "Whether every word had to match, or most of the rare ones.",
             },
-            "filters": _object(
-                {name: STRINGS for name in ("source", "lang", "year", "date_from", "date_to")}
-            ),
+            "filters": _object({name: STRINGS for name in FILTERS}),
+            "in": {
+                "enum": list(SCOPES),
+                "description": "What the words were searched in: the page, or its chrome.",
+            },
             "sort": {"enum": list(SORTS)},
             "collapse": {"type": "boolean"},
             "total": {"type": "integer", "minimum": 0, "description": "Matching pages."},
@@ -135,7 +159,12 @@ SCHEMAS: dict[str, dict] = {
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "pages": {"type": "integer", "minimum": 1},
             "hits": {"type": "array", "items": _ref("Hit")},
-            "facets": _object({name: _ref("Facet") for name in ("source", "lang", "year")}),
+            "facets": _object(
+                {name: _ref("Facet") for name in FACETS},
+                "host: the pages' hosts (a value also selects its subdomains); template: "
+                "normalised chrome lines carried by pages of two sources or more, counted by "
+                "sources, most shared first.",
+            ),
             "suggestion": NULLABLE_STRING,
             "suggestion_url": NULLABLE_STRING,
             "next_url": NULLABLE_STRING,
@@ -154,8 +183,9 @@ SCHEMAS: dict[str, dict] = {
                         {"type": "array", "items": {"type": ["string", "integer"]}},
                     ]
                 }
-                for name in ("lang", "source", "year")
+                for name in ("lang", "source", "year", "host", "template")
             },
+            "in": {"enum": list(SCOPES)},
             "date_from": DATE,
             "date_to": DATE,
             "sort": {"enum": list(SORTS)},
@@ -273,10 +303,32 @@ def _query(name: str, schema: dict, description: str, repeatable: bool = False) 
 
 
 SEARCH_PARAMETERS = [
-    _query("q", {"type": "string"}, 'Words, "phrases", -not, OR, title:/source:/lang:/year:.'),
+    _query(
+        "q",
+        {"type": "string"},
+        'Words, "phrases", "proximity"~N, -not, OR, prefix*, word~, title:/source:/lang:/'
+        "year:/site: fields, in:chrome.",
+    ),
     _query("lang", {"type": "string"}, "Language code; repeat for any of several.", True),
     _query("source", {"type": "string"}, "Source name; repeat for any of several.", True),
     _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "Year; repeatable.", True),
+    _query(
+        "host",
+        {"type": "string"},
+        "Host, with its subdomains (example.org: www.example.org too); repeatable.",
+        True,
+    ),
+    _query(
+        "template",
+        {"type": "string"},
+        "A normalised chrome line (a template facet value): pages that carry it; repeatable.",
+        True,
+    ),
+    _query(
+        "in",
+        {"enum": list(SCOPES), "default": "body"},
+        "chrome: search the removed page chrome instead of the text (as in:chrome).",
+    ),
     _query("date_from", DATE, "First date, inclusive."),
     _query("date_to", DATE, "Last date, inclusive."),
     _query("sort", {"enum": list(SORTS), "default": "relevance"}, "Order of the hits."),
@@ -300,8 +352,9 @@ SPEC: dict = {
         "version": "1",
         "description": (
             "Keyword search over noisy crawled web pages in many languages, with facets by "
-            "source, language and year. Filters are OR within a parameter and AND across "
-            "parameters. URLs in responses are query strings relative to the endpoint."
+            "source, language, year, host and shared template line. Filters are OR within a "
+            "parameter and AND across parameters. URLs in responses are query strings "
+            "relative to the endpoint."
         ),
     },
     "servers": [{"url": "/"}],

@@ -23,6 +23,9 @@ PARAMS = (
     "lang",
     "source",
     "year",
+    "host",
+    "template",
+    "in",
     "date_from",
     "date_to",
     "sort",
@@ -30,7 +33,7 @@ PARAMS = (
     "per_page",
     "collapse",
 )
-REPEATABLE = ("lang", "source", "year")
+REPEATABLE = ("lang", "source", "year", "host", "template")
 
 
 class BadParameter(ValueError):
@@ -75,6 +78,9 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         "lang": many("lang"),
         "source": many("source"),
         "year": many("year"),
+        "host": many("host"),
+        "template": many("template"),
+        "scope": one("in", "body").strip().lower() or "body",
         "date_from": optional("date_from"),
         "date_to": optional("date_to"),
         "sort": one("sort", "relevance").strip() or "relevance",
@@ -86,7 +92,7 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         try:
             SearchRequest(**{name: value})
         except ValueError as error:
-            raise BadParameter(name, str(error)) from None
+            raise BadParameter("in" if name == "scope" else name, str(error)) from None
     try:
         return SearchRequest(**fields)
     except ValueError as error:  # only date_from after date_to fails together
@@ -120,6 +126,8 @@ def query_string(request: SearchRequest) -> str:
     pairs: list[tuple[str, str | int]] = []
     if request.q:
         pairs.append(("q", request.q))
+    if request.scope != DEFAULTS.scope:
+        pairs.append(("in", request.scope))
     for name, values in filters(request).items():
         pairs.extend((name, v) for v in values)
     if request.sort != DEFAULTS.sort:
@@ -182,6 +190,7 @@ def facet_payload(facet: Facet, request: SearchRequest) -> dict:
                 "count": v.count,
                 "selected": v.selected,
                 "toggle_url": query_string(toggled(request, facet.name, v.value)),
+                **({} if v.pages is None else {"pages": v.pages}),
             }
             for v in facet.values
         ],
@@ -198,6 +207,7 @@ def results_payload(results: Results) -> dict:
         "notes": list(results.notes),
         "matching": results.matching,
         "filters": filters(request),
+        "in": results.scope,
         "sort": request.sort,
         "collapse": request.collapse,
         "total": results.total,
@@ -223,6 +233,8 @@ FILTER_TITLES = {
     "source": "Source",
     "lang": "Language",
     "year": "Year",
+    "host": "Site",
+    "template": "Template line",
     "date_from": "From",
     "date_to": "To",
 }
@@ -257,7 +269,17 @@ def _chip(name: str, value: str, without: SearchRequest) -> dict:
 def clear_url(request: SearchRequest) -> str:
     """The query alone, every filter removed."""
     return query_string(
-        replace(request, page=1, lang=(), source=(), year=(), date_from=None, date_to=None)
+        replace(
+            request,
+            page=1,
+            lang=(),
+            source=(),
+            year=(),
+            host=(),
+            template=(),
+            date_from=None,
+            date_to=None,
+        )
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from indexer import templates
 from search.engine import Engine
 from search.generations import live_dir
 from search.results import DateRange, SearchRequest
@@ -88,6 +89,11 @@ def value(doc: dict, facet: str) -> str | None:
     return doc.get(facet)
 
 
+def template_lines(doc: dict) -> set[str]:
+    """The page's chrome lines as the template facet holds them (normalised)."""
+    return {templates.normalise(line) for line in doc.get("chrome") or ()} - {""}
+
+
 def test_the_corpus_has_many_values_per_facet(stored):
     assert len({value(d, "lang") for d in stored.values()}) == len(LANGS)
     assert len({value(d, "source") for d in stored.values()}) == len(SOURCES)
@@ -104,7 +110,12 @@ def brute_force(stored: dict[str, dict], matched: set[str], request: SearchReque
         if dates and (not doc.get("date") or doc["date"] not in dates):
             return False
         return all(
-            not values or value(doc, facet) in values
+            not values
+            or (
+                bool(template_lines(doc) & set(values))
+                if facet == "template"
+                else value(doc, facet) in values
+            )
             for facet, values in selected.items()
             if facet != skip
         )
@@ -113,6 +124,19 @@ def brute_force(stored: dict[str, dict], matched: set[str], request: SearchReque
     hits = {d["id"] for d in docs if passes(d)}
     counts = {}
     for facet, values in selected.items():
+        if facet == "template":  # sources per line, lines of two sources or more
+            sources: dict[str, set[str]] = {}
+            for d in docs:
+                if passes(d, skip=facet):
+                    for line in template_lines(d):
+                        sources.setdefault(line, set()).add(d["source"])
+            shared = {
+                line: len(s)
+                for line, s in sources.items()
+                if len(s) >= 2 and sum(ch.isalpha() for ch in line) >= 3
+            }
+            counts[facet] = {**{v: 0 for v in values}, **shared}
+            continue
         counted = Counter(value(d, facet) for d in docs if passes(d, skip=facet))
         counted.pop(None, None)
         counts[facet] = {**{v: 0 for v in values}, **counted}
@@ -120,7 +144,11 @@ def brute_force(stored: dict[str, dict], matched: set[str], request: SearchReque
 
 
 def selections(stored: dict[str, dict], facet: str) -> list[tuple[str, ...]]:
-    common = [v for v, _ in Counter(value(d, facet) for d in stored.values()).most_common() if v]
+    if facet == "template":
+        counted = Counter(line for d in stored.values() for line in template_lines(d))
+    else:
+        counted = Counter(value(d, facet) for d in stored.values())
+    common = [v for v, _ in counted.most_common() if v]
     return [(), (common[0],), (common[1], common[-1])]
 
 
@@ -134,12 +162,13 @@ def test_disjunctive_counts_match_brute_force_for_every_filter_combination(engin
         selections(stored, "source"),
         selections(stored, "lang"),
         selections(stored, "year"),
+        selections(stored, "template"),
         ranges,
     )
-    for source, lang, year, dates in combinations:
+    for source, lang, year, template, dates in combinations:
         request = SearchRequest(
-            q=q, source=source, lang=lang, year=year, date_from=dates.start, date_to=dates.end,
-            per_page=100, collapse=False,
+            q=q, source=source, lang=lang, year=year, template=template,
+            date_from=dates.start, date_to=dates.end, per_page=100, collapse=False,
         )  # fmt: skip
         results = engine.search(request)
         hits, counts = brute_force(stored, matched, request)
@@ -152,6 +181,8 @@ def test_disjunctive_counts_match_brute_force_for_every_filter_combination(engin
             assert {v.value for v in facet.values if v.selected} == set(
                 request.filters()[facet.name]
             )
+            if facet.name == "template":  # many lines a page: counts are sources, not pages
+                continue
             if request.filters()[facet.name]:  # a facet's selected counts add up to the hits
                 assert sum(v.count for v in facet.values if v.selected) == results.total
 
@@ -167,12 +198,13 @@ def test_a_click_returns_what_the_count_said(engine):
                 # OR within a facet: a click adds its count to the hits, or replaces them
                 # when nothing was selected there yet.
                 before = results.total if selected else 0
-                assert clicked.total == before + v.count, (facet.name, v.value)
+                added = v.pages if facet.name == "template" else v.count  # it counts sources
+                assert clicked.total == before + added, (facet.name, v.value)
 
 
 def test_facet_values_by_count_years_newest_first(engine):
     results = engine.search(SearchRequest(q=""))
-    source, lang, year = results.facets
+    source, lang, year, *_ = results.facets
     counts = [v.count for v in source.values]
     assert counts == sorted(counts, reverse=True)
     assert [v.value for v in year.values] == sorted((v.value for v in year.values), reverse=True)

@@ -103,7 +103,7 @@ def test_unknown_fields_are_dropped_with_a_note():
     reading = read("foo:korea title:japan")
     assert reading.node == And((Word("korea"), Word("japan", "title")))
     assert reading.notes == (
-        'Unknown field "foo:" ignored; the fields are title:, source:, lang:, year:.',
+        'Unknown field "foo:" ignored; the fields are title:, source:, lang:, year:, site:, in:.',
     )
     assert read("Foo:(a b)").node == And((Word("a"), Word("b")))
 

@@ -29,7 +29,7 @@ def test_search_api_shape_and_utf8(client):
         "score",
         "snippet",
     }
-    assert set(body["facets"]) == {"source", "lang", "year"}
+    assert set(body["facets"]) == {"source", "lang", "year", "host", "template"}
     assert "ins批量协议号".encode() in response.data  # UTF-8, not \u escapes
 
 
@@ -93,9 +93,12 @@ def test_new_keys_of_the_search_payload(client):
         "source": [],
         "lang": [],
         "year": [],
+        "host": [],
+        "template": [],
         "date_from": [],
         "date_to": [],
     }
+    assert body["in"] == "body"
     assert body["suggestion"] is None and body["suggestion_url"] is None
     assert body["notes"] == []
     assert all(facet["others"] == 0 for facet in body["facets"].values())
