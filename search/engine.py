@@ -67,6 +67,8 @@ class Engine:
         self._switching = threading.Lock()
         self._results = _ResultCache(result_cache)
         self._postings = PostingsCache(POSTINGS_CACHE_MB * 2**20)
+        self._template_lines: tuple | None = None  # (index version, TemplateLines)
+        self._template_lock = threading.Lock()
         self._open()
 
     def _open(self) -> None:
@@ -121,12 +123,17 @@ class Engine:
         return cached[1]
 
     def template_lines(self, searcher: Searcher) -> TemplateLines:
-        """The chrome lines shared by several sources, rebuilt when the index changes."""
-        cached = getattr(self._local, "template_lines", None)
-        if cached is None or cached[0] is not searcher:
-            sources = self.columns(searcher).codes["source"]
-            cached = (searcher, TemplateLines(searcher.reader(), sources))
-            self._local.template_lines = cached
+        """The chrome lines shared by several sources: read once per index version for
+        every thread (they walk the whole template field), rebuilt when the index changes."""
+        key = (self._generation, searcher.reader().generation())
+        cached = self._template_lines
+        if cached is None or cached[0] != key:
+            with self._template_lock:
+                cached = self._template_lines
+                if cached is None or cached[0] != key:
+                    sources = self.columns(searcher).codes["source"]
+                    cached = (key, TemplateLines(searcher.reader(), sources))
+                    self._template_lines = cached
         return cached[1]
 
     def search(self, request: SearchRequest) -> Results:
@@ -187,6 +194,7 @@ class Engine:
             request.dates(),
             self.facet_top,
             self.template_lines(searcher),
+            searcher.reader(),
         )
 
     def _matches(self, searcher: Searcher, query) -> Matches | None:

@@ -95,7 +95,6 @@ class TemplateLines:
     (a line on one page cannot be shared)."""
 
     def __init__(self, reader: IndexReader, sources: np.ndarray) -> None:
-        self.reader = reader
         self.sources = sources  # docnum -> source code (FacetColumns.codes["source"])
         self.values: list[str] = []
         docs, lines = [], []
@@ -112,13 +111,14 @@ class TemplateLines:
         self.pair_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         self.pair_lines = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
 
-    def docs_with(self, wanted: Iterable[str]) -> np.ndarray:
+    @staticmethod
+    def docs_with(reader: IndexReader, wanted: Iterable[str]) -> np.ndarray:
         """The documents that carry any of the lines (normalised as the index holds them),
         ascending; any line at all, not only those offered as shared."""
         found = [
-            np.fromiter(self.reader.postings(TEMPLATE, line).all_ids(), dtype=np.int64)
+            np.fromiter(reader.postings(TEMPLATE, line).all_ids(), dtype=np.int64)
             for line in {templates_normalise(w) for w in wanted}
-            if line and self.reader.doc_frequency(TEMPLATE, line)
+            if line and reader.doc_frequency(TEMPLATE, line)
         ]
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
@@ -182,9 +182,10 @@ def facet(
     dates: DateRange | None = None,
     top: int = TOP_VALUES,
     lines: TemplateLines | None = None,
+    reader: IndexReader | None = None,
 ) -> Faceted:
     """Filter the matching documents and count every facet disjunctively (the template
-    facet too when `lines` is given)."""
+    facet too when `lines` is given; a template filter needs the `reader`)."""
     docs = np.asarray(matched if isinstance(matched, np.ndarray) else sorted(matched))
     docs = docs.astype(np.int64, copy=False)
     if dates:
@@ -196,7 +197,7 @@ def facet(
         if not values:
             continue
         if name == TEMPLATE:
-            carrying = lines.docs_with(values) if lines is not None else docs[:0]
+            carrying = TemplateLines.docs_with(reader, values) if reader else docs[:0]
             passing[name] = np.isin(docs, carrying, assume_unique=True)
         else:
             passing[name] = columns.allowed(name, values)[columns.codes[name][docs]]

@@ -30,7 +30,15 @@ from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.query import KEYWORD_FIELDS, Token, fuzzy_edits, has_cjk, terms_within, tokenize
+from search.query import (
+    DIRECTIVES,
+    KEYWORD_FIELDS,
+    Token,
+    fuzzy_edits,
+    has_cjk,
+    terms_within,
+    tokenize,
+)
 from search.schema import body_field, title_field
 
 FEW_HITS = 3  # below this many hits, a query (and a word) is worth correcting
@@ -74,7 +82,7 @@ def correctable_words(tokens: list[Token]) -> Iterator[Token]:
         after_keyword = (
             previous is not None
             and previous.kind == "field"
-            and previous.text[:-1].lower() in KEYWORD_FIELDS
+            and previous.text[:-1].lower() in (*KEYWORD_FIELDS, *DIRECTIVES)
         )
         negated = previous is not None and (
             previous.kind == "minus" or (previous.kind == "word" and previous.text == "NOT")
