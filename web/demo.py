@@ -30,7 +30,7 @@ from indexer.write import BuildReport, build
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "corpus"
 DEMO_DIR = Path("var/demo")
-# ~480 pages in 10 languages, ~10 MB of packages: the Debian FAQ (eight languages, Chinese,
+# ~460 pages in 8 languages, ~10 MB of packages: the Debian FAQ (eight languages, Chinese,
 # Japanese and Korean among them), aptitude's manual (three) and the Debian Reference
 # (four; long pages). Several translations are partly English (TRAPS.md): they show up
 # as near duplicates of the English pages.
