@@ -386,14 +386,15 @@ def load(base: str, pages: list[Page], args: argparse.Namespace, pid: int | None
     except OSError as error:  # the server is not there, or fails before the load starts
         print(f"could not prepare the load against {base}: {error}", file=sys.stderr)
         return 2
-    cpu = cpu_seconds(pid)
+    cpu, own = cpu_seconds(pid), cpu_seconds(os.getpid())
     samples, wall = run(base, requests, args.connections, args.duration, args.seed)
     failed = report(samples, wall, args.connections, documents)
     if pid is not None:
         used = cpu_seconds(pid) - cpu
         print(
             f"server CPU: {used:.1f} s in {wall:.1f} s ({used / wall:.0%} of one core of "
-            f"{os.cpu_count()}), {used * 1000 / max(1, len(samples)):.1f} ms per request"
+            f"{os.cpu_count()}), {used * 1000 / max(1, len(samples)):.1f} ms per request; "
+            f"load generator CPU: {cpu_seconds(os.getpid()) - own:.1f} s"
         )
     return 1 if failed else 0
 
