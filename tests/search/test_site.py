@@ -147,3 +147,8 @@ def test_suffixes_are_cut_at_dots_only():
     assert "example.org" not in sites.suffixes("example.org.evil.com")
     assert "example.org" not in sites.suffixes("notexample.org")
     assert sites.suffixes(None) == []
+
+
+def test_the_host_facet_is_left_out_of_the_page_when_no_page_has_a_host(client):
+    page = client.get("/?q=korea").get_data(as_text=True)  # the samples have no URLs
+    assert 'data-facet="source"' in page and 'data-facet="host"' not in page
