@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
     files = []
     for path in paths:
         try:
-            stat = path.stat()
+            info = path.stat()
         except OSError as error:
             failures.append(Failure(str(path), None, f"cannot read: {error.strerror or error}"))
             continue
@@ -101,7 +102,7 @@ def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
             failures.append(Failure(str(path), None, _unsupported(path), skipped=True))
             continue
         relpath = path.relative_to(base).as_posix()
-        files.append(CorpusFile(path, base, relpath, f"{stat.st_size}:{stat.st_mtime_ns}"))
+        files.append(CorpusFile(path, base, relpath, f"{info.st_size}:{info.st_mtime_ns}"))
     return files, failures
 
 
@@ -131,8 +132,14 @@ def read_file(file: CorpusFile) -> Iterator[RawRecord | Failure]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.is_file():
-        raise ReadError("not a regular file (a FIFO, device or dangling link)")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as error:
+        raise ReadError("gone before it could be read (deleted or moved meanwhile)") from error
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from error
+    if not stat.S_ISREG(mode):  # reading a FIFO would wait for a writer forever
+        raise ReadError("not a regular file (a FIFO, device or socket)")
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)

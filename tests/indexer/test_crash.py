@@ -10,6 +10,7 @@ contents of its commits, and the pointer to the live generation."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -181,6 +182,22 @@ class Watcher:
         self._thread.join()
 
 
+def lock_released(index: Path, within: float) -> bool:
+    """The killed run's lock file is still there; is it free (or freed in time)?"""
+    deadline = time.monotonic() + within
+    with open(index / LOCK_FILE, "rb") as handle:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.01)
+                continue
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return True
+
+
 def stored_ids(index: Path) -> list[str]:
     ix = whoosh_index.open_dir(str(generations.live_dir(index)))
     with ix.searcher() as searcher:
@@ -198,7 +215,7 @@ def test_killed_runs_lose_nothing_and_block_nothing(tmp_path: Path):
     with Watcher(index) as watcher:
         for point in (reading_pages, writing_documents, committing, committed_not_switched):
             kill_when(start(corpus, index, "--rebuild"), index, point)
-            assert (index / LOCK_FILE).exists()  # the killed run's lock file, released
+            assert lock_released(index, within=1.0)  # its workers do not hold it on
             watcher.check()
         # At once: neither the lock nor the unfinished generation blocks the next run.
         code, out, err = finish(start(corpus, index, "--rebuild"))
@@ -237,3 +254,24 @@ def test_a_second_run_at_the_same_time_refuses_with_a_clear_message(tmp_path: Pa
     code, out, err = finish(first)
     assert code == 0 and f"indexed {PAGES} documents" in out, out + err
     assert len(stored_ids(index)) == PAGES
+
+
+def test_the_workers_of_a_killed_run_die_with_it_and_free_its_lock(tmp_path: Path):
+    """The pool's workers inherit the lock's descriptor; left alone they would finish
+    their queued pages (30 s here) and keep the next run out until then."""
+    lock = tmp_path / LOCK_FILE
+    script = f"""
+import fcntl, time
+from indexer.parallel import Workers
+handle = open({str(lock)!r}, "a+b")
+fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+with Workers(2) as workers:
+    for naps, _ in enumerate(workers.map(time.sleep, [0, 0] + [30] * 8, chunk=1)):
+        print("working", flush=True)  # the pool runs; the next naps are under way
+"""
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE)
+    assert run.stdout.readline() == b"working\n"
+    time.sleep(0.3)
+    run.kill()
+    run.wait()
+    assert lock_released(tmp_path, within=1.0)
