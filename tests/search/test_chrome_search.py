@@ -167,3 +167,18 @@ def client_for(engine: Engine):
     from web.app import create_app
 
     return create_app(engine.index_dir).test_client()
+
+
+def test_responses_with_template_values_validate_against_the_openapi_description(client_for):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    spec = client_for.get("/api/openapi.json").get_json()
+    registry = Registry().with_resource("urn:spec", Resource(spec, DRAFT202012))
+    schema = {"$ref": "urn:spec#/components/schemas/SearchResults"}
+    validator = Draft202012Validator(schema, registry=registry)
+    for query in ("?q=", "?q=联系我们&in=chrome", "?template=" + templates.normalise(SPAM)):
+        body = client_for.get("/api/search" + query).get_json()
+        validator.validate(body)
+    assert body["facets"]["template"]["values"][0]["pages"] == 12
