@@ -42,7 +42,10 @@ def hashes(lines: Iterable[str]) -> list[int]:
 
 def source_key(url: str | None, root: str, relpath: str) -> str:
     """The URL's host, else the folder the file sits in under its root."""
-    host = urlsplit(url.strip()).hostname if url else None
+    try:
+        host = urlsplit(url.strip()).hostname if url else None
+    except ValueError:  # `http://[not-an-ip]/`: a crawled URL must not stop the run
+        host = None
     if host:
         return host.lower().removeprefix("www.")
     return f"{root}/{posixpath.dirname(relpath)}"

@@ -7,6 +7,8 @@ never by Flask's debug server.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -146,11 +148,28 @@ def _template_helpers(app: Flask) -> None:
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) URLs become links: a crawled `javascript:` or `data:` URL stays text."""
+    """Only http(s) URLs a browser can follow become links: a crawled `javascript:` or
+    `data:` URL, or one whose host a browser would refuse (`<`, spaces, a bad port), stays
+    text rather than a link that goes nowhere."""
     if not isinstance(url, str):
         return False
-    parts = urlsplit(url.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    try:
+        parts = urlsplit(url.strip())  # raises ValueError for a bracketed host that is no IP
+        parts.port  # noqa: B018  # raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return False
+    if "[" in parts.netloc:  # a bracketed IPv6 address
+        try:
+            return ipaddress.ip_address(parts.hostname).version == 6
+        except ValueError:
+            return False
+    return not _FORBIDDEN_HOST.search(parts.hostname)
+
+
+# The WHATWG URL standard's forbidden domain code points, which make a browser reject a host.
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20\x7f#%/:<>?@\[\\\]^|]")
 
 
 def _filesize(size: int) -> str:

@@ -6,7 +6,7 @@ Every page is checked twice: once with the Content-Security-Policy bypassed, so 
 alone must keep the payloads inert (each payload that ran would set `window.__xss` or open
 a dialog), and once with it enforced, where a blocked inline script would show up as a
 console error. Both runs also inspect the DOM: no script but sifter.js, no `on*` attribute,
-no injected element, and every link and resource URL is http(s).
+no injected element, and every link and resource URL is a valid http(s) URL.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ tag, {{{{7*7}}}} as text, a <a href="javascript:alert(8)">javascript link</a> an
 and &lt;/textarea&gt; closers.</p>
 </article></body></html>
 """
-# JSONL records: (url, source); the URL is a link only for the attribute-breaking https one.
+# JSONL records: (url, source); of their URLs only the last, attribute-breaking one is a link.
 RECORDS = [
     ("javascript:alert(9)", "<script>window.__xss='source'</script>"),
     ("JaVaScRiPt:window.__xss='mixed-case'", '"><img src=x onerror=alert(12)>'),
@@ -69,6 +69,8 @@ RECORDS = [
     ("vbscript:msgbox(14)", "' onmouseover='alert(15)"),
     ("java\tscript:alert(17)", "</textarea><svg onload=alert(18)>"),
     ("\x01javascript:alert(20)", "{% raw %}x{% endraw %}"),
+    ("http://[zz]/x", "bracketed host"),  # hosts a browser refuses: text, not a dead link
+    ("https://port.example:99999/", "bad port"),
     (f'https://evil.example/{WORD}"><script>alert(16)</script>', "evil.example"),
 ]
 LINKED_URL = RECORDS[-1][0]
@@ -79,7 +81,12 @@ STORY = " ".join(
     f"river <i>{n}</i> that flooded the lower town after days of rain."
     for n in range(12)
 )
-PAGES = 3 + len(RECORDS) + len(SYNDICATED)  # every hostile page indexed
+# A spam network: two hosts whose pages share a hostile template line (a template facet value).
+TEMPLATE_LINE = "<script>window.__xss='template'</script> Follow \"us\" on {{ social }} today"
+SPAM_HOSTS = ['x"><svg onload=alert(32)>.example', "spam-b.example"]
+SPAM_TOPICS = ["harbour", "bridge", "market"]
+# Every hostile page is indexed.
+PAGES = 3 + len(RECORDS) + len(SYNDICATED) + len(SPAM_HOSTS) * len(SPAM_TOPICS)
 BAD_FILE = '"><svg onload=alert(19)>.jsonl'  # one good line, one malformed: a reported failure
 HOSTILE_QUERY = '<script>window.__xss=1</script>"><img src=x onerror=alert(21)> {{7*7}}'
 
@@ -98,6 +105,10 @@ INSPECT = """() => {
     for (const name of ['href', 'src', 'action', 'formaction', 'xlink:href', 'data']) {
       const value = el.getAttribute(name);
       if (value === null) continue;
+      if (!URL.canParse(value, location.href)) {
+        found.push(el.tagName + ' invalid ' + name + '=' + value);
+        continue;
+      }
       const protocol = new URL(value, location.href).protocol;
       if (protocol !== 'http:' && protocol !== 'https:') {
         found.push(el.tagName + ' ' + name + '=' + value);
@@ -129,6 +140,17 @@ def write_hostile_corpus(folder: Path) -> Path:
     lines += [
         {"id": f"s{n}", "source": source, "text": f"{source} {WORD} syndicated\n{STORY}"}
         for n, source in enumerate(SYNDICATED)
+    ]
+    lines += [
+        {
+            "id": f"spam-{h}-{topic}",
+            "url": f"https://{host}/{topic}",
+            "source": f"Spam {h}",
+            "text": f"{WORD} spam about the {topic} {h}\n{TEMPLATE_LINE}\n"
+            + " ".join(f"The {topic} story {h} sentence {n} about town life." for n in range(8)),
+        }
+        for h, host in enumerate(SPAM_HOSTS)
+        for topic in SPAM_TOPICS
     ]
     (folder / "evil.jsonl").write_text(
         "\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8"
@@ -238,15 +260,36 @@ def test_hostile_sources_in_facets_chips_and_toggle(page: Page, hostile_url: str
     assert page.evaluate(INSPECT) == []
 
 
+def test_hostile_template_line_and_host_in_facets(page: Page, hostile_url: str):
+    visit(page, f"{hostile_url}/?q={WORD}&collapse=false&per_page=50")
+    template = page.locator("fieldset[data-facet=template] .label").all_text_contents()
+    assert template == [TEMPLATE_LINE.lower()]
+    hosts = page.locator("fieldset[data-facet=host] .label").all_text_contents()
+    assert SPAM_HOSTS[0] in hosts
+    page.locator("fieldset[data-facet=template] input").click()  # applies through its URL
+    page.wait_for_url(lambda url: "template=" in url)
+    assert page.locator("#total").text_content() == str(len(SPAM_HOSTS) * len(SPAM_TOPICS))
+    assert page.evaluate(INSPECT) == []
+    page.locator(f"fieldset[data-facet=host] input[value='{SPAM_HOSTS[0]}']").click()
+    page.wait_for_url(lambda url: "host=" in url)
+    assert page.locator("#total").text_content() == str(len(SPAM_TOPICS))
+    assert page.evaluate(INSPECT) == []
+    page.locator("li.hit h3 a").first.click()
+    page.wait_for_load_state("load")
+    assert page.evaluate(INSPECT) == []
+    assert page.locator("details.chrome li").all_text_contents() == [TEMPLATE_LINE]
+
+
 def test_document_pages_are_inert_and_only_http_urls_are_links(page: Page, hostile_url: str):
     found = hits(hostile_url)
     assert len(found) == PAGES
+    linked = {LINKED_URL} | {f"https://{SPAM_HOSTS[1]}/{topic}" for topic in SPAM_TOPICS}
     for hit in found:
         visit(page, hostile_url + hit["doc_url"])
         assert page.locator("h1").text_content() == hit["title"]
         url = page.locator("dd.url")
-        if hit["url"] == LINKED_URL:
-            assert url.locator("a").get_attribute("href") == LINKED_URL
+        if hit["url"] in linked:
+            assert url.locator("a").get_attribute("href") == hit["url"]
         elif hit["url"] is not None:
             assert url.locator("a").count() == 0
             assert url.text_content() == hit["url"]
