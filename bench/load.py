@@ -8,9 +8,10 @@ with `sifter index`, starts `sifter serve` on a free port of 127.0.0.1, and keep
 `--connections` persistent HTTP/1.1 connections busy for `--duration` seconds with a
 fixed mix of requests: keywords, two words, phrases, prefixes, fuzzy words, Chinese and
 Japanese, facet filters, newest-first, pages 2-5, the HTML search page and the API alike,
-document pages and the stats page. It prints throughput, latency percentiles per kind of
-request and every failure, and exits 1 when any request failed (connection error, time
-out, any status but 200), 2 when it could not run. `--url` aims it at a running server.
+a POSTed search, document pages and the stats page. It prints throughput, latency
+percentiles per kind of request and every failure, and exits 1 when any request failed
+(connection error, time out, any status but 200), 2 when it could not run. `--url` aims
+it at a running server.
 
 Python threads rather than wrk (not in Debian's default set, and CI-free runs need no
 apt): the client's own cost is small next to a search's, and each thread times only its
@@ -73,6 +74,7 @@ MIX = {
     "document api": 5,
     "stats": 2,
     "health": 3,
+    "post": 3,
 }
 
 
@@ -189,8 +191,15 @@ def _wait_until_up(base: str, server: subprocess.Popen, log) -> None:
 # --- the requests -----------------------------------------------------------------------------
 
 
-def workload(base: str, pages: list[Page], seed: int, size: int = 4000) -> list[tuple[str, str]]:
-    """`size` (kind, path) requests in MIX's proportions, drawn from the pages' own words
+@dataclass(frozen=True)
+class Request:
+    kind: str  # a key of MIX
+    path: str
+    body: str | None = None  # JSON, sent by POST
+
+
+def workload(base: str, pages: list[Page], seed: int, size: int = 4000) -> list[Request]:
+    """`size` requests in MIX's proportions, drawn from the pages' own words
     (so most find something), half of the searches as the HTML page, half as the API."""
     rng = random.Random(seed)
     latin = [p for p in pages if WORD.search(p.text) and p.lang not in ("zh", "ja", "ko", "th")]
@@ -206,7 +215,14 @@ def workload(base: str, pages: list[Page], seed: int, size: int = 4000) -> list[
         endpoint = rng.choice(("/", "/api/search"))
         return f"{endpoint}?{urlencode(params, doseq=True)}"
 
-    def one(kind: str) -> str:
+    def one(kind: str) -> Request:
+        if kind == "post":
+            page = rng.choice(latin)
+            body = {"q": f"{word(page)} {word(page)}", "lang": [page.lang], "per_page": 20}
+            return Request(kind, "/api/search", json.dumps(body, ensure_ascii=False))
+        return Request(kind, path(kind))
+
+    def path(kind: str) -> str:
         page = rng.choice(latin)
         if kind == "keyword":
             return search({"q": word(page)})
@@ -239,7 +255,7 @@ def workload(base: str, pages: list[Page], seed: int, size: int = 4000) -> list[
 
     ids = document_ids(base, [rng.choice(common) for _ in range(20)])
     kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=size)
-    return [(kind, one(kind)) for kind in kinds]
+    return [one(kind) for kind in kinds]
 
 
 def document_ids(base: str, words: list[str]) -> list[str]:
@@ -267,7 +283,7 @@ class Sample:
 
 
 def run(
-    base: str, requests: list[tuple[str, str]], connections: int, duration: float, seed: int
+    base: str, requests: list[Request], connections: int, duration: float, seed: int
 ) -> tuple[list[Sample], float]:
     """Each of `connections` threads keeps one keep-alive connection and sends requests
     drawn from `requests` back to back until `duration` is over; every answer is read to
@@ -284,14 +300,19 @@ def run(
         connection: http.client.HTTPConnection | None = None
         start.wait()
         while time.monotonic() < deadline[0]:
-            kind, path = rng.choice(requests)
+            request = rng.choice(requests)
             began = time.perf_counter()
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection(
                         host.hostname, host.port, timeout=REQUEST_TIMEOUT
                     )
-                connection.request("GET", path)
+                if request.body is None:
+                    connection.request("GET", request.path)
+                else:
+                    headers = {"Content-Type": "application/json"}
+                    body = request.body.encode("utf-8")
+                    connection.request("POST", request.path, body, headers)
                 response = connection.getresponse()
                 response.read()
                 status, error = response.status, None
@@ -303,7 +324,8 @@ def run(
                 if connection is not None:
                     connection.close()
                 connection = None
-            mine.append(Sample(kind, path, status, time.perf_counter() - began, error))
+            seconds = time.perf_counter() - began
+            mine.append(Sample(request.kind, request.path, status, seconds, error))
         if connection is not None:
             connection.close()
         with lock:

@@ -18,19 +18,24 @@ from tests.conftest import REPO, SHARED
 
 
 def test_failures_are_counted_and_make_the_run_fail(server_url: str, capsys):
-    requests = [("health", "/api/health"), ("document", "/doc/no-such-document")]
+    requests = [load.Request("health", "/api/health"), load.Request("document", "/doc/nothing")]
     samples, wall = load.run(server_url, requests, connections=2, duration=1.0, seed=1)
     assert {s.status for s in samples} == {200, 404}
     failed = load.report(samples, wall, connections=2, documents=3)
-    assert failed == sum(1 for s in samples if s.path == "/doc/no-such-document") > 0
+    assert failed == sum(1 for s in samples if s.path == "/doc/nothing") > 0
     out = capsys.readouterr().out
     assert f"{failed} failed, 0 with a 5xx status" in out
-    assert "FAILED 404 /doc/no-such-document" in out
+    assert "FAILED 404 /doc/nothing" in out
 
 
 def test_a_clean_run_reports_throughput_and_percentiles(server_url: str, capsys):
-    requests = [("health", "/api/health"), ("keyword", "/api/search?q=secret")]
+    requests = [
+        load.Request("health", "/api/health"),
+        load.Request("keyword", "/api/search?q=secret"),
+        load.Request("post", "/api/search", '{"q": "secret", "lang": ["en"]}'),
+    ]
     samples, wall = load.run(server_url, requests, connections=4, duration=1.0, seed=2)
+    assert {s.kind for s in samples} == {"health", "keyword", "post"}
     assert load.report(samples, wall, connections=4, documents=3) == 0
     out = capsys.readouterr().out
     assert re.search(r"requests/s; 0 failed, 0 with a 5xx status", out)
