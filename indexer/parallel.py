@@ -66,6 +66,10 @@ class Workers:
             gc.unfreeze()
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (a later `map` starts new ones)."""
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

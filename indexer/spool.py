@@ -13,9 +13,11 @@ has dozens of blocks.
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import struct
 import tempfile
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -51,23 +53,45 @@ def unpack(data: bytes) -> Page:
 
 
 class Spool:
-    """An append-then-read sequence of byte strings in a temporary file."""
+    """An append-then-read sequence of byte strings in a temporary file.
+
+    Entries are read back with `os.pread`, which leaves the file position alone, so
+    processes forked after the writing (which share the file and its position) can each
+    read a range of their own."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self._file: BinaryIO = tempfile.TemporaryFile(dir=directory, prefix="sifter-spool-")  # noqa: SIM115 - closed by close()
         self.count = 0
+        self.offsets = array("Q")  # where each entry starts: 8 bytes per page
+        self._end = 0
 
     def append(self, data: bytes) -> None:
+        self.offsets.append(self._end)
         self._file.write(_LENGTH.pack(len(data)))
         self._file.write(data)
+        self._end += _LENGTH.size + len(data)
         self.count += 1
 
-    def __iter__(self) -> Iterator[bytes]:
+    @property
+    def size(self) -> int:
+        return self._end
+
+    def flush(self) -> None:
+        """Write out what is buffered (before forking processes that read the spool)."""
         self._file.flush()
-        self._file.seek(0)
-        for _ in range(self.count):
-            (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
-            yield self._file.read(length)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.read(0, self.count)
+
+    def read(self, start: int, stop: int) -> Iterator[bytes]:
+        """Entries start to stop - 1."""
+        self._file.flush()
+        fd = self._file.fileno()
+        offset = self.offsets[start] if start < self.count else self._end
+        for _ in range(start, min(stop, self.count)):
+            (length,) = _LENGTH.unpack(os.pread(fd, _LENGTH.size, offset))
+            yield os.pread(fd, length, offset + _LENGTH.size)
+            offset += _LENGTH.size + length
 
     def close(self) -> None:
         self._file.close()

@@ -6,20 +6,20 @@ other roots are left alone. The change-tracking data (file path and fingerprint:
 mtime and a content hash) lives in two columns of the index, so it commits with Whoosh
 and is read without touching the stored bodies.
 
-A run streams: records are read lazily and processed by a pool of worker processes
-(`indexer.parallel`), which also analyse the text fields, while this process only files
-the postings in Whoosh's single writer. Two passes: the first decodes, repairs and finds
-the language of each changed page, counts its lines for the template lines of its source
-and spools it to disk (`indexer.spool`); the second removes chrome with what was learned,
-extracts metadata and writes. A full build goes into a new generation that replaces the
-live one atomically when complete (`search.generations`).
+A run streams, in two passes over the changed pages. In the first, a pool of worker
+processes (`indexer.parallel`) decodes, repairs and finds the language of each page;
+this process counts its lines for the template lines of its source and spools it to disk
+(`indexer.spool`). In the second (`indexer.segments`), each worker takes a share of the
+spool, removes chrome with what was learned, extracts metadata and writes a Whoosh
+segment of its own; this process groups near duplicates between the two steps and
+commits the segments together. A full build goes into a new generation that replaces
+the live one atomically when complete (`search.generations`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -32,21 +32,20 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import Schema
 from whoosh.writing import LockError, SegmentWriter
 
-from indexer import duplicates, templates
+from indexer import duplicates, segments, templates
 from indexer.model import Document, Failure, RawRecord
 from indexer.parallel import Workers, default_procs
-from indexer.pipeline import finish, prepare, read_page
+from indexer.pipeline import prepare, read_page
 from indexer.read import CorpusFile, list_files, read_file
-from indexer.spool import Spool, pack, unpack
+from indexer.segments import SegmentWorkers, Share
+from indexer.spool import Spool, pack
 from search import generations, sites
 from search.analysis import family_for
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
-    analyse,
     build_schema,
     chrome_field,
     index_version,
@@ -56,10 +55,9 @@ from search.schema import (
 BUILD_REPORT = "sifter-build.json"  # beside the generations: the last run, for /stats
 LOCK_FILE = "sifter-index.lock"
 ROOTS_FILE = "sifter-roots.json"  # in a generation: the corpus roots it mirrors
-WRITER_MB = 256  # Whoosh's posting pool before it spills a sorted run to disk
+WRITER_MB = 256  # Whoosh's posting pools (all writers together) before they spill to disk
 # Writers leave a segment as separate files: a searcher maps each one, where opening a
 # compound segment file took ~0.4 s at 100k pages.
-NO_TEXT = "no text left"
 
 
 class IndexBusy(Exception):
@@ -189,9 +187,9 @@ def build(
             raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
         try:
             with _phase(report, "documents"):
-                _update(writer, roots, known, report, workers, progress)
+                new_segments = _update(ix, writer, roots, known, report, workers, progress)
             with _phase(report, "commit"):
-                writer.commit()
+                segments.commit(writer, new_segments)
             with _phase(report, "regroup"):
                 report.regrouped = regroup(ix)
             _save_roots(target, roots)
@@ -234,15 +232,17 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _update(
+    ix: whoosh_index.Index,
     writer: SegmentWriter,
     roots: list[Path],
     known: dict[str, tuple[str, int]],
     report: BuildReport,
     workers: Workers,
     progress: bool,
-) -> None:
+) -> list:
     """Delete what changed or went away, then index what changed, learning template lines
-    first from the folders (sources) the changes touch."""
+    first from the folders (sources) the changes touch. Returns the new segments, written
+    but not yet committed."""
     changed: list[CorpusFile] = []
     learn: list[CorpusFile] = []
     removed: set[str] = set()  # files gone from their root
@@ -279,7 +279,7 @@ def _update(
                 report.deleted += writer.delete_by_term("file", path)
                 removed.add(path)
     if not changed:
-        return
+        return []
     fresh = {str(file.path) for file in changed}
     with Spool(_spool_dir(writer)) as spool:
         counts = templates.Counts()
@@ -288,15 +288,62 @@ def _update(
         with _phase(report, "templates"):
             _count_lines([f for f in learn if str(f.path) not in fresh], counts, workers)
         learned = counts.learned()
-        grouper = _grouper(writer.reader(), gone=fresh | removed)
+        del counts
+        workers.close()  # its memory is the segment workers' now
+        return _finish_and_write(
+            ix, writer, spool, learned, report, workers.procs, progress, gone=fresh | removed
+        )
+
+
+def _finish_and_write(
+    ix: whoosh_index.Index,
+    writer: SegmentWriter,
+    spool: Spool,
+    learned: dict[str, frozenset[int]],
+    report: BuildReport,
+    procs: int,
+    progress: bool,
+    gone: set[str],
+) -> list:
+    """Second pass (`indexer.segments`): the spooled pages finished, grouped as near
+    duplicates with what the index keeps, and written as new segments."""
+    from tqdm import tqdm
+
+    limitmb = max(32, WRITER_MB // procs)
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(
+            tqdm(total=spool.count, desc="indexing", unit="page", disable=not progress)
+        )
         with _phase(report, "finish"):
-            for fields in _documents(spool, learned, report, workers, progress):
-                # Near-duplicate groups as far as the documents so far tell: regroup()
-                # then rewrites only the few whose group changed later.
-                simhash = int(fields["simhash"], 16) if fields.get("simhash") else None
-                fields["dup_group"] = grouper.add(fields["id"], simhash)
-                writer.add_document(**fields)
-                report.indexed += 1
+            if procs > 1:
+                pool = stack.enter_context(
+                    SegmentWorkers(
+                        ix, spool, learned, fields_of, procs, limitmb, _spool_dir(writer)
+                    )
+                )
+                results = pool.finish(bar.update)
+            else:
+                share = Share(spool, 0, spool.count, learned, fields_of, _spool_dir(writer))
+                results = share.finish(bar.update)
+        grouper = _grouper(writer.reader(), gone)
+        ids = []
+        for item in results:
+            if isinstance(item, Failure):
+                report.reject(item)
+            else:
+                grouper.add(*item)
+                ids.append(item[0])
+        del results
+        groups = {doc_id: group for doc_id in ids if (group := grouper.group(doc_id)) != doc_id}
+        del grouper, ids
+        with _phase(report, "write"):
+            if procs > 1:
+                new_segments, written = pool.write(groups)
+            else:
+                segment, written = segments.write_segment(ix, share, groups, limitmb)
+                new_segments = [segment] if segment is not None else []
+        report.indexed += written
+        return new_segments
 
 
 def _current_fingerprint(file: CorpusFile, known: str | None) -> str | None:
@@ -401,63 +448,10 @@ def _source(raw: RawRecord) -> str:
     return templates.source_key(raw.url, raw.root, raw.relpath)
 
 
-def _documents(
-    spool: Spool,
-    learned: dict[str, frozenset[int]],
-    report: BuildReport,
-    workers: Workers,
-    progress: bool,
-) -> Iterator[dict[str, object]]:
-    """Second pass: the Whoosh fields of every spooled page, finished with its source's
-    template lines by `procs` workers, in corpus order (so that a parallel build holds
-    the same documents as a serial one)."""
-    from tqdm import tqdm
-
-    def tasks() -> Iterator[tuple[bytes, frozenset[int] | None]]:
-        for entry in spool:
-            source, page = pickle.loads(entry)
-            yield page, learned.get(source)
-
-    with tqdm(total=spool.count, desc="indexing", unit="page", disable=not progress) as bar:
-        for result in workers.map(_indexed, tasks()):
-            bar.update(1)
-            if isinstance(result, Failure):
-                report.reject(result)
-            else:
-                yield result
-
-
-def _indexed(task: tuple[bytes, frozenset[int] | None]) -> dict[str, object] | Failure:
-    """In a worker: a spooled page through the rest of the pipeline, and its fields
-    analysed for Whoosh."""
-    packed, lines = task
-    result = finish(unpack(packed), lines or frozenset())
-    if isinstance(result, Failure):
-        return result
-    if not (result.body or result.title):
-        return Failure(result.path, result.record, NO_TEXT, skipped=True)
-    return analysed_fields(result)
-
-
 def _spool_dir(writer: SegmentWriter) -> Path | None:
     """Beside the index being written (the system's temp folder may be small)."""
     folder = getattr(writer.storage, "folder", None)
     return Path(folder) if folder else None
-
-
-def analysed_fields(doc: Document) -> dict[str, object]:
-    """`fields_of(doc)` with the title and body already analysed (`schema.Analysed`)."""
-    fields = fields_of(doc)
-    schema = _schema()
-    for name in (*text_fields_for(doc.lang), chrome_field(family_for(doc.lang))):
-        if name in fields:
-            fields[name] = analyse(schema, name, str(fields[name]))
-    return fields
-
-
-@functools.cache
-def _schema() -> Schema:
-    return build_schema()
 
 
 def _grouper(reader, gone: set[str]) -> duplicates.Grouper:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import indexer.segments
 import indexer.write
 from indexer.write import LOCK_FILE, IndexBusy, build
 from search import generations
@@ -38,8 +39,12 @@ def test_an_unchanged_corpus_is_not_read_again(tmp_path: Path, monkeypatch):
     def no_pipeline(*args, **kwargs):
         raise AssertionError("an unchanged file went through the pipeline")
 
-    for stage in ("read_page", "prepare", "finish"):
-        monkeypatch.setattr(indexer.write, stage, no_pipeline)
+    for module, stage in (
+        (indexer.write, "read_page"),
+        (indexer.write, "prepare"),
+        (indexer.segments, "finish"),  # the second pass
+    ):
+        monkeypatch.setattr(module, stage, no_pipeline)
     again = build([corpus], index, procs=1)
     assert (again.indexed, again.unchanged, again.deleted, again.failed) == (0, 4, 0, [])
 
