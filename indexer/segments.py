@@ -34,6 +34,7 @@ from whoosh.writing import SegmentWriter
 from indexer.model import Document, Failure
 from indexer.pipeline import finish
 from indexer.spool import Spool, unpack
+from search.schema import InliningCodec
 
 NO_TEXT = "no text left"
 PROGRESS_EVERY = 32  # documents between progress messages from a worker
@@ -213,7 +214,7 @@ def write_segment(
 ) -> tuple[object | None, int]:
     """The share's documents as a new segment of `ix`, not yet listed in its table of
     contents (`commit` does that): (the segment or None when empty, documents written)."""
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=False, codec=InliningCodec())
     try:
         written = share.write(writer, groups)
     except BaseException:

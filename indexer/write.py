@@ -46,6 +46,7 @@ from search.analysis import family_for
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
+    InliningCodec,
     build_schema,
     chrome_field,
     index_version,
@@ -182,7 +183,7 @@ def build(
             target, ix = live, whoosh_index.open_dir(str(live))
             known = _known_files(ix)
         try:
-            writer = ix.writer(limitmb=WRITER_MB, compound=False)
+            writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=InliningCodec())
         except LockError as error:  # an older Sifter, without the folder lock, is writing
             raise IndexBusy(f"{index_dir} is being written by another `sifter index`") from error
         try:
@@ -473,7 +474,7 @@ def regroup(ix: whoosh_index.Index) -> int:
     group changed. A separate commit after the build's: a crash in between leaves groups
     merely stale, and the next run mends them. Returns how many documents changed group."""
     # The lock first, so docnums cannot shift under us.
-    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=InliningCodec())
     try:
         reader = writer.reader()
         docnums, ids, simhashes, current = [], [], [], []
