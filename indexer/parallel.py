@@ -60,7 +60,7 @@ class Workers:
         gc.freeze()
         try:
             self._pool = multiprocessing.get_context("fork").Pool(
-                self.procs, initializer=_die_with_parent, initargs=(os.getpid(),)
+                self.procs, initializer=die_with_parent, initargs=(os.getpid(),)
             )
         finally:
             gc.unfreeze()
@@ -116,7 +116,7 @@ def ordered_map(
         yield from workers.map(func, items, chunk, window)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """In a worker: be killed when the run's process dies. A killed `sifter index` would
     otherwise leave its workers finishing their queued chunks for seconds, holding the
     index's lock (they inherit its descriptor), so the next run would be refused."""

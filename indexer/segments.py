@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import gc
 import multiprocessing
+import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from indexer.model import Document, Failure
+from indexer.parallel import die_with_parent
 from indexer.pipeline import finish
 from indexer.spool import Spool, unpack
 from search.schema import InliningCodec
@@ -144,7 +146,9 @@ class SegmentWorkers:
         for start, stop in cut(spool, procs):
             ours, theirs = context.Pipe()
             share = Share(spool, start, stop, learned, fields_of, directory)
-            proc = context.Process(target=_serve, args=(theirs, ix, share, limitmb), daemon=True)
+            proc = context.Process(
+                target=_serve, args=(theirs, ix, share, limitmb, os.getpid()), daemon=True
+            )
             proc.start()
             theirs.close()
             self._pipes.append(ours)
@@ -194,8 +198,9 @@ class SegmentWorkers:
         self.close()
 
 
-def _serve(pipe: Connection, ix: Index, share: Share, limitmb: int) -> None:
+def _serve(pipe: Connection, ix: Index, share: Share, limitmb: int, parent: int) -> None:
     """In a worker: finish the share when told, then write it into a new segment."""
+    die_with_parent(parent)
     try:
         pipe.recv()
         results = share.finish(lambda n: pipe.send(("progress", n)))
