@@ -135,7 +135,6 @@ class SegmentWorkers:
         self._procs = []
         # The run's objects are frozen out of the collector at the fork, so collections in
         # the workers do not touch (and copy) memory they never use.
-        gc.collect()
         gc.freeze()
         try:
             self._start(context, ix, spool, learned, fields_of, procs, limitmb, directory)
