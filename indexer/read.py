@@ -107,7 +107,8 @@ def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
 
 
 def _unsupported(path: Path) -> str:
-    suffix = "".join(path.suffixes[-2:]) or "no extension"
+    suffixes = path.suffixes[-2:] if path.suffix.lower() == ".gz" else path.suffixes[-1:]
+    suffix = "".join(suffixes) or "no extension"
     return f"not a corpus file type ({suffix}); indexed: {', '.join(SUPPORTED)}"
 
 

@@ -100,7 +100,7 @@ def _fds(pid: int) -> list[str]:
 def kill_when(
     process: subprocess.Popen, index: Path, point: Callable[[Snapshot, dict], bool]
 ) -> None:
-    """SIGKILL the run the moment `point` holds (polled every ~2 ms); fail if it never did."""
+    """SIGKILL the run the moment `point` holds (polled every ~1 ms); fail if it never did."""
     live = generations.pointer(index) or ""
     memory: dict = {}
     while process.poll() is None:
@@ -110,7 +110,7 @@ def kill_when(
         if point(snapshot, memory):
             process.send_signal(signal.SIGKILL)
             break
-        time.sleep(0.002)
+        time.sleep(0.001)
     process.communicate(timeout=600)
     assert process.returncode == -signal.SIGKILL, f"the run ended before {point.__name__}"
 
@@ -275,3 +275,17 @@ with Workers(2) as workers:
     run.kill()
     run.wait()
     assert lock_released(tmp_path, within=1.0)
+
+
+def test_only_generations_newer_than_the_live_one_are_discarded(tmp_path: Path):
+    for number in (1, 2, 3, 4):
+        (tmp_path / f"gen-{number:06d}").mkdir()
+    (tmp_path / generations.POINTER).write_text("gen-000002\n")
+    gone = generations.discard_unfinished(tmp_path)
+    assert [g.name for g in gone] == ["gen-000003", "gen-000004"]
+    assert [g.name for g in generations.generations(tmp_path)] == ["gen-000001", "gen-000002"]
+    (tmp_path / generations.POINTER).write_text("not a generation\n")
+    assert generations.discard_unfinished(tmp_path) == []  # unsure: keep everything
+    (tmp_path / generations.POINTER).unlink()  # never switched: nothing is live
+    generations.discard_unfinished(tmp_path)
+    assert generations.generations(tmp_path) == []
