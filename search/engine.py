@@ -11,7 +11,7 @@ import heapq
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from search import cursor as cursors
 from search import generations
 from search.analysis import FAMILIES, family_for
 from search.facets import TOP_VALUES, FacetColumns, Faceted, TemplateLines, facet
@@ -152,14 +153,8 @@ class Engine:
     def _search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
-        compiled = compile_query(
-            request.q, searcher.reader(), self.families(searcher), request.scope
-        )
-        faceted = self._facet(searcher, compiled, request)
-        found = len(faceted.docs)  # with all words: what a spelling correction must beat
-        while len(faceted.docs) < ENOUGH and (looser := compiled.relaxed()) is not None:
-            compiled, faceted = looser, self._facet(searcher, looser, request)  # relax.py
-        hits, rows = self._hits(searcher, compiled, request, faceted.docs)
+        compiled, faceted, found = self._matched(searcher, request)
+        hits, rows, next_cursor, offset = self._hits(searcher, compiled, request, faceted.docs)
         total = len(faceted.docs)
         suggestion = None
         if request.q.strip() and found < FEW_HITS:
@@ -182,7 +177,76 @@ class Engine:
             rows=rows,
             matching=compiled.matching,
             scope=compiled.scope,
+            next_cursor=next_cursor,
+            offset=offset,
         )
+
+    def _matched(self, searcher: Searcher, request: SearchRequest) -> tuple[Compiled, Faceted, int]:
+        """The query as run (relaxed when it finds too little, relax.py), its filtered
+        matches and facets, and how many documents had every word."""
+        compiled = compile_query(
+            request.q, searcher.reader(), self.families(searcher), request.scope
+        )
+        faceted = self._facet(searcher, compiled, request)
+        found = len(faceted.docs)  # with all words: what a spelling correction must beat
+        while len(faceted.docs) < ENOUGH and (looser := compiled.relaxed()) is not None:
+            compiled, faceted = looser, self._facet(searcher, looser, request)
+        return compiled, faceted, found
+
+    def walk(self, request: SearchRequest, batch: int = 200) -> Walk:
+        """Every hit of a request (its page, per_page and cursor ignored) in result order,
+        for exports: the order is a few arrays, and the stored fields are read `batch`
+        documents at a time as the caller iterates, so memory does not grow with the hits.
+        Errors in the query are raised here, before anything is iterated."""
+        searcher = self.searcher()
+        compiled, faceted, _ = self._matched(searcher, request)
+        ordered = self._order(searcher, compiled, request, faceted.docs)
+
+        def batches() -> Iterator[list[tuple[int, float, dict]]]:
+            for start in range(0, len(ordered), batch):
+                docs = ordered.docs[start : start + batch].tolist()
+                scores = ordered.scores[start : start + batch].tolist()
+                yield [
+                    (start + i + 1, score, searcher.stored_fields(docnum))
+                    for i, (docnum, score) in enumerate(zip(docs, scores, strict=True))
+                ]
+
+        return Walk(len(ordered), compiled.reading, compiled.matching, batches())
+
+    def _order(
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: np.ndarray
+    ) -> cursors.Order:
+        """Every result row in order: the filtered matches with their scores, sorted as
+        pages sort them (search.cursor)."""
+        columns = self.columns(searcher)
+        matches = self._matches(searcher, compiled.query)
+        if matches is not None:
+            keep = np.isin(matches.docs, docs, assume_unique=True)
+            matched, scores = matches.docs[keep], matches.scores[keep]
+        else:  # a query the evaluator does not know: Whoosh scores every match
+            found = searcher.search(compiled.query, limit=None)
+            pairs = sorted((docnum, score) for score, docnum in found.top_n)
+            matched = np.array([d for d, _ in pairs], dtype=np.int64)
+            scores = np.array([s for _, s in pairs], dtype=np.float64)
+            keep = np.isin(matched, docs)
+            matched, scores = matched[keep], scores[keep]
+        groups = columns.codes["dup_group"] if request.collapse else None
+        return cursors.order(matched, scores, columns.ranks("date"), _by_date(request), groups)
+
+    def _index_state(self, searcher: Searcher) -> str:
+        return f"{self._generation}:{searcher.reader().generation()}"
+
+    def _cursor_after(
+        self, searcher: Searcher, request: SearchRequest, docnum: int, score: float, rows: int
+    ) -> str:
+        """The cursor that continues after the hit `docnum` (the `rows`-th row)."""
+        date = float(self.columns(searcher).ranks("date")[docnum])
+        primary, secondary = (date, score) if _by_date(request) else (score, date)
+        state = self._index_state(searcher)
+        made = cursors.Cursor(
+            state, _order_digest(request), float(primary), float(secondary), docnum, rows
+        )
+        return cursors.encode(made)
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
         matches = self._matches(searcher, compiled.query)
@@ -231,17 +295,64 @@ class Engine:
 
     def _hits(
         self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: np.ndarray
-    ) -> tuple[tuple[Hit, ...], int]:
-        """The page of hits among the filtered documents, and how many result rows there
-        are (groups of near duplicates count once if collapsed)."""
+    ) -> tuple[tuple[Hit, ...], int, str | None, int | None]:
+        """The page of hits among the filtered documents, how many result rows there are
+        (groups of near duplicates count once if collapsed), the cursor to the next page
+        and, for a cursor page, how many rows came before it."""
         columns = self.columns(searcher)
         groups = columns.codes["dup_group"]
         rows = count_groups(groups, docs) if request.collapse else len(docs)
+        offset = None
+        if request.cursor is not None:
+            page, offset = self._cursor_page(searcher, compiled, request, docs)
+            end = offset + len(page)
+        else:
+            page, end = self._numbered_page(searcher, compiled, request, docs, rows)
+        similar = _similar(columns, docs, [docnum for docnum, _ in page])
+        seen = self._terms_seen(searcher, compiled.query)
+        hits = tuple(
+            _hit(searcher, docnum, score, compiled, similar[docnum], seen) for docnum, score in page
+        )
+        next_cursor = None
+        if page and end < rows:
+            next_cursor = self._cursor_after(searcher, request, *page[-1], rows=end)
+        return hits, rows, next_cursor, offset
+
+    def _cursor_page(
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: np.ndarray
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The hits after the request's cursor, and how many rows came before them."""
+        cursor = cursors.decode(request.cursor or "")
+        if cursor.index_state != self._index_state(searcher):
+            raise cursors.CursorError(
+                "cursor is stale: the index changed since it was made; start again from page 1"
+            )
+        if cursor.request != _order_digest(request):
+            raise cursors.CursorError(
+                "cursor belongs to another query, filters or sort; start again from page 1"
+            )
+        ordered = self._order(searcher, compiled, request, docs)
+        start = ordered.after(cursor)
+        end = start + request.per_page
+        docnums, scores = ordered.docs[start:end].tolist(), ordered.scores[start:end].tolist()
+        return list(zip(docnums, scores, strict=True)), start
+
+    def _numbered_page(
+        self,
+        searcher: Searcher,
+        compiled: Compiled,
+        request: SearchRequest,
+        docs: np.ndarray,
+        rows: int,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The hits of the request's page number, and the rows up to its end."""
         start, end = (request.page - 1) * request.per_page, request.page * request.per_page
         if start >= rows:
-            return (), rows
+            return [], start
+        columns = self.columns(searcher)
+        groups = columns.codes["dup_group"]
         newest = columns.ranks("date")
-        by_date = request.sort == "date" or not request.q.strip()  # browsing: no relevance
+        by_date = _by_date(request)
         filtered = any(request.filters().values()) or bool(request.dates())
         matches = self._matches(searcher, compiled.query)
         if matches is not None:
@@ -250,11 +361,7 @@ class Engine:
             page = top_documents(matches, allowed, newest, by_date, collapse, end)[start:end]
         else:
             page = self._collected(searcher, compiled, request, docs, end)[start:end]
-        similar = _similar(columns, docs, [docnum for docnum, _ in page])
-        seen = self._terms_seen(searcher, compiled.query)
-        return tuple(
-            _hit(searcher, docnum, score, compiled, similar[docnum], seen) for docnum, score in page
-        ), rows
+        return page, start + len(page)
 
     def _collected(
         self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs, end: int
@@ -281,6 +388,28 @@ class Engine:
 
     def count(self) -> int:
         return self.searcher().doc_count()
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Every hit of a request (Engine.walk): `batches` yields lists of (rank, score,
+    stored fields), lazily."""
+
+    total: int
+    parsed_query: str
+    matching: str
+    batches: Iterator[list[tuple[int, float, dict]]]
+
+
+def _by_date(request: SearchRequest) -> bool:
+    return request.sort == "date" or not request.q.strip()  # browsing: no relevance
+
+
+def _order_digest(request: SearchRequest) -> str:
+    """What a cursor must agree on with the request that follows it."""
+    return cursors.request_digest(
+        request.q, request.scope, request.filters(), request.dates(), request.sort, request.collapse
+    )
 
 
 class _ResultCache:

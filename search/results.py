@@ -6,9 +6,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from search.cursor import MAX_WINDOW, decode
+
 SORTS = ("relevance", "date")
 SCOPES = ("body", "chrome")  # what the words are searched in: the page, or its removed chrome
 MAX_PER_PAGE = 100
+
+
+class InvalidRequest(ValueError):
+    """A request whose parameters do not go together; `param` names the one to change."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 def check_iso_date(name: str, value: str) -> None:
@@ -63,6 +73,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     collapse: bool = True  # near-duplicate pages shown as one hit with "N similar pages"
+    cursor: str | None = None  # the hits after a previous page's last (search.cursor)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -77,6 +88,14 @@ class SearchRequest:
             if not (len(year) == 4 and year.isdigit()):
                 raise ValueError(f"year must be four digits, not {year!r}")
         self.dates()  # validates date_from and date_to
+        if self.cursor is not None:
+            decode(self.cursor)  # a malformed token fails here; a stale one in the engine
+            if self.page != 1:
+                raise InvalidRequest("page", "page and cursor cannot be used together")
+        elif self.page * self.per_page > MAX_WINDOW:
+            raise InvalidRequest(
+                "page", f"pages end at result {MAX_WINDOW:,}: follow next_cursor to page deeper"
+            )
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {
@@ -137,6 +156,15 @@ class Results:
     rows: int | None = None  # results after collapsing near duplicates; None: as total
     matching: str = "all"  # "all" words matched, or "relaxed": most of them (search/relax.py)
     scope: str = "body"  # what the words were searched in (`in:chrome` in the query counts)
+    next_cursor: str | None = None  # the hits after this page (None: this is the last)
+    offset: int | None = None  # result rows before this page; None: as its page number says
+
+    @property
+    def page(self) -> int:
+        """The page number (a cursor's page counts in whole pages of `per_page`)."""
+        if self.offset is None:
+            return self.request.page
+        return self.offset // self.request.per_page + 1
 
     @property
     def pages(self) -> int:

@@ -23,6 +23,7 @@ from search.results import SearchRequest
 from web import payload
 from web.documents import document_payload
 from web.errors import HEADLINES, ApiError, as_api_error
+from web.export import start_export
 from web.histogram import year_histogram
 from web.languages import language_name
 from web.openapi import SPEC
@@ -95,6 +96,14 @@ def create_app(index_dir: str | Path) -> Flask:
         if body is None:
             raise ApiError(400, "invalid_json", "The body is not valid JSON.", "body")
         return jsonify(run_search(payload.params_from_json(body))[1])
+
+    @app.get("/api/export")
+    def api_export():
+        export = start_export(engine(), _args())  # every error before the first byte
+        response = Response(export.lines(), content_type=export.media_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        response.headers["X-Total-Count"] = str(export.walk.total)
+        return response
 
     @app.get("/api/documents/<doc_id>")
     def api_document(doc_id: str):
@@ -224,10 +233,10 @@ def _search_view(search_request: SearchRequest, results: dict) -> dict:
             sort: payload.variant_url(search_request, sort=sort) for sort in ("relevance", "date")
         },
         "collapse_url": payload.variant_url(search_request, collapse=not search_request.collapse),
-        "page_links": payload.page_links(search_request, results["pages"]),
+        "page_links": payload.page_links(search_request, results["pages"], current=results["page"]),
         "histogram": year_histogram(results["facets"]["year"]),
         "year_others": results["facets"]["year"]["others"],
-        "first_rank": (search_request.page - 1) * search_request.per_page + 1,
+        "first_rank": (results["page"] - 1) * search_request.per_page + 1,
         "keep_for_query": _state(search_request, "q", "in"),
         "keep_for_facets": _state(search_request, *FACET_PARAMS),
         "keep_for_dates": _state(search_request, "date_from", "date_to"),
@@ -237,5 +246,5 @@ def _search_view(search_request: SearchRequest, results: dict) -> dict:
 def _state(search_request: SearchRequest, *edited: str) -> list[tuple[str, str]]:
     """The request's settings as (name, value) pairs for a form to carry along in hidden
     fields, without the ones the form edits itself (and without the page: back to 1)."""
-    query = payload.query_string(replace(search_request, page=1))
+    query = payload.query_string(replace(search_request, page=1, cursor=None))
     return [(name, value) for name, value in parse_qsl(query[1:]) if name not in edited]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import HTTPException
 
+from search.cursor import CursorError
 from search.engine import IndexMissing
 from search.query import QueryError
 from web.payload import BadParameter
@@ -32,6 +33,8 @@ def as_api_error(error: Exception) -> ApiError:
         return error
     if isinstance(error, BadParameter):
         return ApiError(400, "invalid_parameter", str(error), error.param)
+    if isinstance(error, CursorError):  # stale or from another query (malformed: BadParameter)
+        return ApiError(400, "invalid_parameter", str(error), "cursor")
     if isinstance(error, QueryError):
         return ApiError(400, "invalid_query", str(error), "q")
     if isinstance(error, ValueError):

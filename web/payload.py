@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from search.cursor import MAX_WINDOW
 from search.results import Facet, Hit, Results, SearchRequest
 from web.languages import language_name
 
@@ -32,6 +33,7 @@ PARAMS = (
     "page",
     "per_page",
     "collapse",
+    "cursor",
 )
 REPEATABLE = ("lang", "source", "year", "host", "template")
 
@@ -87,6 +89,7 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         "page": number("page", 1),
         "per_page": number("per_page", DEFAULTS.per_page),
         "collapse": flag("collapse", DEFAULTS.collapse),
+        "cursor": optional("cursor"),
     }
     for name, value in fields.items():
         try:
@@ -95,8 +98,8 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
             raise BadParameter("in" if name == "scope" else name, str(error)) from None
     try:
         return SearchRequest(**fields)
-    except ValueError as error:  # only date_from after date_to fails together
-        raise BadParameter("date_from", str(error)) from None
+    except ValueError as error:  # date_from after date_to; page with per_page or cursor
+        raise BadParameter(getattr(error, "param", "date_from"), str(error)) from None
 
 
 def params_from_json(body: object) -> dict[str, list[str]]:
@@ -138,6 +141,8 @@ def query_string(request: SearchRequest) -> str:
         pairs.append(("collapse", str(request.collapse).lower()))
     if request.page != 1:
         pairs.append(("page", request.page))
+    if request.cursor:
+        pairs.append(("cursor", request.cursor))
     return "?" + urlencode(pairs)
 
 
@@ -155,7 +160,7 @@ def toggled(request: SearchRequest, name: str, value: str) -> SearchRequest:
     """The request with `value` added to or removed from filter `name`, back on page 1."""
     current = request.filters()[name]
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
-    return replace(request, page=1, **{name: values})
+    return replace(request, page=1, cursor=None, **{name: values})
 
 
 def hit_payload(hit: Hit) -> dict:
@@ -200,7 +205,7 @@ def facet_payload(facet: Facet, request: SearchRequest) -> dict:
 
 def results_payload(results: Results) -> dict:
     request = results.request
-    has_next = request.page < results.pages
+    page = results.page
     return {
         "query": request.q,
         "parsed_query": results.parsed_query,
@@ -213,20 +218,31 @@ def results_payload(results: Results) -> dict:
         "total": results.total,
         "rows": results.total if results.rows is None else results.rows,
         "took_ms": results.took_ms,
-        "page": request.page,
+        "page": page,
         "per_page": request.per_page,
         "pages": results.pages,
         "hits": [hit_payload(h) for h in results.hits],
         "facets": {f.name: facet_payload(f, request) for f in results.facets},
         "suggestion": results.suggestion,
-        "suggestion_url": query_string(replace(request, q=results.suggestion, page=1))
+        "suggestion_url": query_string(replace(request, q=results.suggestion, page=1, cursor=None))
         if results.suggestion
         else None,
-        "next_url": query_string(replace(request, page=request.page + 1)) if has_next else None,
+        "next_url": _next_url(results),
         "prev_url": query_string(replace(request, page=request.page - 1))
-        if request.page > 1
+        if request.page > 1 and request.cursor is None
         else None,
+        "next_cursor": results.next_cursor,
     }
+
+
+def _next_url(results: Results) -> str | None:
+    """The next page by number while numbers reach it, else by cursor (search.cursor)."""
+    request = results.request
+    if results.next_cursor is None:
+        return None
+    if request.cursor is None and (request.page + 1) * request.per_page <= MAX_WINDOW:
+        return query_string(replace(request, page=request.page + 1))
+    return query_string(replace(request, page=1, cursor=results.next_cursor))
 
 
 FILTER_TITLES = {
@@ -253,7 +269,7 @@ def chips(request: SearchRequest) -> list[dict]:
             found.append(_chip(name, value, toggled(request, name, value)))
     for name in ("date_from", "date_to"):
         if value := getattr(request, name):
-            found.append(_chip(name, value, replace(request, page=1, **{name: None})))
+            found.append(_chip(name, value, replace(request, page=1, cursor=None, **{name: None})))
     return found
 
 
@@ -272,6 +288,7 @@ def clear_url(request: SearchRequest) -> str:
         replace(
             request,
             page=1,
+            cursor=None,
             lang=(),
             source=(),
             year=(),
@@ -285,13 +302,18 @@ def clear_url(request: SearchRequest) -> str:
 
 def variant_url(request: SearchRequest, **changes: object) -> str:
     """The request with other settings (sort, collapse), back on page 1."""
-    return query_string(replace(request, page=1, **changes))
+    return query_string(replace(request, page=1, cursor=None, **changes))
 
 
-def page_links(request: SearchRequest, pages: int, around: int = 2) -> list[dict]:
-    """Numbered page links: the first, the last and `around` either side of the current
-    page; `None` numbers stand for the gaps between them."""
-    wanted = {1, pages, *range(request.page - around, request.page + around + 1)}
+def page_links(
+    request: SearchRequest, pages: int, around: int = 2, current: int | None = None
+) -> list[dict]:
+    """Numbered page links: the first, the last numbered one (pages end at MAX_WINDOW
+    results; the cursor goes on) and `around` either side of the `current` page (a
+    cursor page's number); `None` numbers stand for the gaps between them."""
+    current = current or request.page
+    pages = min(pages, max(1, MAX_WINDOW // request.per_page))
+    wanted = {1, pages, *range(current - around, current + around + 1)}
     numbers = sorted(n for n in wanted if 1 <= n <= pages)
     links: list[dict] = []
     for number in numbers:
@@ -300,8 +322,8 @@ def page_links(request: SearchRequest, pages: int, around: int = 2) -> list[dict
         links.append(
             {
                 "number": number,
-                "url": query_string(replace(request, page=number)),
-                "current": number == request.page,
+                "url": query_string(replace(request, page=number, cursor=None)),
+                "current": number == current,
             }
         )
     return links
