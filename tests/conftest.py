@@ -110,3 +110,20 @@ def rich_client(rich_index: Path):
 def rich_server_url(rich_index: Path) -> Iterator[str]:
     with serving(rich_index) as url:
         yield url
+
+
+MANY_PAGES = 3000
+
+
+@pytest.fixture(scope="session")
+def many_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/search/many_pages.py's 3,000 generated pages indexed through the real
+    pipeline (about a minute on two cores), for cursors and exports over many hits."""
+    from indexer.write import build
+    from tests.search.many_pages import write_pages
+
+    corpus = write_pages(tmp_path_factory.mktemp("many-corpus"), MANY_PAGES)
+    index_dir = tmp_path_factory.mktemp("many-index")
+    report = build([corpus], index_dir)
+    assert report.indexed == MANY_PAGES and not report.failed
+    return index_dir

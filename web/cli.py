@@ -217,14 +217,14 @@ def _export(args: argparse.Namespace) -> int:
     except (QueryError, ValueError, IndexMissing) as error:
         print(f"sifter: {error}", file=sys.stderr)
         return EXIT_ERROR
-    # newline="": the CSV's own \r\n line ends are written as they are.
-    with (
-        open(args.output, "w", encoding="utf-8", newline="")
-        if args.output
-        else open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
-    ) as out:
+    if args.output:
+        # newline="": the CSV's own \r\n line ends are written as they are.
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            for chunk in export.lines():
+                out.write(chunk)
+    else:
         for chunk in export.lines():
-            out.write(chunk)
+            sys.stdout.write(chunk)
     print(f"exported {export.walk.total} hits", file=sys.stderr)
     return EXIT_OK
 

@@ -33,9 +33,22 @@ def page_text(number: int, rng: random.Random, words: list[str]) -> str:
         marks.append("granite")
     lines = [" ".join(rng.sample(words, 4)) for _ in range(4)]
     lines[1] += " " + " ".join(marks)
-    day = datetime.date(2012, 1, 1) + datetime.timedelta(days=(number * 37) % 3650)
+    day = published(number)
     title = f"Report {number} " + " ".join(rng.sample(words, 3))
     return "\n".join([title, *lines, f"Published: {day.isoformat()}"]) + "\n"
+
+
+def source_of(number: int) -> str:
+    return SOURCES[number % len(SOURCES)]
+
+
+def published(number: int) -> datetime.date:
+    return datetime.date(2012, 1, 1) + datetime.timedelta(days=(number * 37) % 3650)
+
+
+def number_of(title: str) -> int:
+    """The page number in a title ("Report 17 ...")."""
+    return int(title.split()[1])
 
 
 def write_pages(folder: Path, count: int) -> Path:
@@ -46,7 +59,7 @@ def write_pages(folder: Path, count: int) -> Path:
     for source in SOURCES:
         (root / source).mkdir(parents=True, exist_ok=True)
     for number in range(count):
-        source = SOURCES[number % len(SOURCES)]
+        source = source_of(number)
         path = root / source / f"page{number:05d}.txt"
         path.write_text(page_text(number, rng, words), encoding="utf-8")
     return root
