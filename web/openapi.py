@@ -6,7 +6,9 @@ real responses against them, so the description cannot drift from what the API r
 
 from __future__ import annotations
 
+from search.cursor import MAX_WINDOW
 from search.results import MAX_PER_PAGE, SCOPES, SORTS
+from web.export import DEFAULT_FIELDS, FIELDS, FORMATS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -167,10 +169,27 @@ SCHEMAS: dict[str, dict] = {
             ),
             "suggestion": NULLABLE_STRING,
             "suggestion_url": NULLABLE_STRING,
-            "next_url": NULLABLE_STRING,
+            "next_url": {
+                **NULLABLE_STRING,
+                "description": f"By page number up to result {MAX_WINDOW}, then by cursor.",
+            },
             "prev_url": NULLABLE_STRING,
+            "next_cursor": {
+                **NULLABLE_STRING,
+                "description": "Pass as `cursor` for the hits after this page; null on the "
+                "last page. Valid until the index changes.",
+            },
         }
     ),
+    "ExportRow": {
+        "type": "object",
+        "description": "One hit of an export (one JSONL line or CSV row): the fields asked "
+        "for, in that order.",
+        "properties": {
+            name: {"description": description} for name, (description, _) in FIELDS.items()
+        },
+        "additionalProperties": False,
+    },
     "SearchBody": {
         "type": "object",
         "description": "The GET parameters as a JSON object, for queries too long for a URL.",
@@ -192,6 +211,7 @@ SCHEMAS: dict[str, dict] = {
             "page": {"type": ["integer", "string"]},
             "per_page": {"type": ["integer", "string"]},
             "collapse": {"type": ["boolean", "string"]},
+            "cursor": {"type": "string"},
         },
         "additionalProperties": False,
     },
@@ -343,6 +363,27 @@ SEARCH_PARAMETERS = [
         {"type": "boolean", "default": True},
         "Show near duplicates as one hit (false: every page).",
     ),
+    _query(
+        "cursor",
+        {"type": "string"},
+        f"A previous page's next_cursor: the hits after it (pages by number end at result "
+        f"{MAX_WINDOW}). Not with page; stale once the index changes (400).",
+    ),
+]
+_NOT_EXPORTED = ("page", "per_page", "cursor", "collapse")
+EXPORT_PARAMETERS = [
+    *(p for p in SEARCH_PARAMETERS if p["name"] not in _NOT_EXPORTED),
+    _query(
+        "collapse",
+        {"type": "boolean", "default": False},
+        "One row per near-duplicate group (default: every page).",
+    ),
+    _query("format", {"enum": list(FORMATS), "default": "jsonl"}, "JSON Lines or CSV."),
+    _query(
+        "fields",
+        {"type": "string", "pattern": rf"^({'|'.join(FIELDS)})(,({'|'.join(FIELDS)}))*$"},
+        f"Comma-separated, from: {', '.join(FIELDS)}. Default: {','.join(DEFAULT_FIELDS)}.",
+    ),
 ]
 
 SPEC: dict = {
@@ -380,6 +421,29 @@ SPEC: dict = {
                     **ERRORS,
                 },
             },
+        },
+        "/api/export": {
+            "get": {
+                "operationId": "export",
+                "summary": "Every hit of a query, streamed as JSON Lines or CSV",
+                "description": (
+                    "The same query and filters as /api/search; every hit in result order, "
+                    "streamed as it is read. CSV cells starting with = + - @ are prefixed "
+                    "with an apostrophe against formula injection. X-Total-Count gives the "
+                    "number of rows."
+                ),
+                "parameters": EXPORT_PARAMETERS,
+                "responses": {
+                    "200": {
+                        "description": "One hit per line (a header row first in CSV).",
+                        "content": {
+                            "application/x-ndjson": {"schema": _ref("ExportRow")},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **ERRORS,
+                },
+            }
         },
         "/api/documents/{id}": {
             "get": {

@@ -3,6 +3,8 @@ return (successes and errors alike) validates against its strict schemas."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
@@ -97,3 +99,35 @@ def test_errors_match(rich_client, check):
 def test_document_schema_lists_every_field(spec):
     described = set(spec["components"]["schemas"]["Document"]["properties"])
     assert described == {*DEFAULTS, "near_duplicates", "doc_url"}
+
+
+def test_cursor_pages_and_cursor_errors_match(rich_client, check):
+    first = rich_client.get("/api/search?q=velmora&per_page=5")
+    check(first, "/api/search")
+    cursor = first.get_json()["next_cursor"]
+    following = rich_client.get(f"/api/search?q=velmora&per_page=5&cursor={cursor}")
+    check(following, "/api/search")
+    assert following.get_json()["page"] == 2
+    check(rich_client.get("/api/search?q=velmora&cursor=nonsense"), "/api/search")
+    check(
+        rich_client.post("/api/search", json={"q": "velmora", "cursor": cursor}),
+        "/api/search",
+        "post",
+    )
+
+
+def test_export_rows_and_errors_match(rich_client, spec, check):
+    described = spec["paths"]["/api/export"]["get"]
+    row_schema = {**spec["components"]["schemas"]["ExportRow"]}
+    fields = ",".join(row_schema["properties"])
+    response = rich_client.get(f"/api/export?q=velmora&fields={fields}")
+    assert response.status_code == 200
+    assert response.mimetype in described["responses"]["200"]["content"]
+    lines = response.get_data(as_text=True).splitlines()
+    assert len(lines) == 44
+    for line in lines:
+        Draft202012Validator(row_schema).validate(json.loads(line))
+    csv_response = rich_client.get("/api/export?q=velmora&format=csv")
+    assert csv_response.mimetype in described["responses"]["200"]["content"]
+    check(rich_client.get("/api/export?q=velmora&fields=nope"), "/api/export")
+    check(rich_client.get("/api/export?q=*"), "/api/export")
