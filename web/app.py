@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -27,6 +27,7 @@ from web.export import start_export
 from web.histogram import year_histogram
 from web.languages import language_name
 from web.openapi import SPEC
+from web.raw import Provenance, RawUnavailable, decoded, http_charset, provenance, read_raw
 from web.stats import index_stats
 
 MAX_BODY_BYTES = 64 * 1024  # a POSTed search; queries are capped far below this anyway
@@ -78,7 +79,41 @@ def create_app(index_dir: str | Path) -> Flask:
 
     @app.get("/doc/<doc_id>")
     def document_page(doc_id: str):
-        return render_template("document.html", doc=_document(engine(), doc_id))
+        doc = _document(engine(), doc_id)
+        where = provenance(engine().document(doc_id) or {})
+        return render_template("document.html", doc=doc, raw=where.payload() if where else None)
+
+    @app.get("/doc/<doc_id>/raw")
+    def raw_page(doc_id: str):
+        stored, where = _raw_source(engine(), doc_id)
+        data = _raw_bytes(stored, where)
+        download = payload.request_flag(_args(), "download")
+        charset = http_charset(where)
+        # Text or a download, never HTML: crawled markup must not run as our page.
+        if download or charset is None:
+            content_type = "application/octet-stream"
+        else:
+            content_type = f"text/plain; charset={charset}"
+        response = Response(data, content_type=content_type)
+        filename = f"{where.id}{where.extension}"
+        disposition = "attachment" if download else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response.headers["X-Sifter-Source"] = quote(where.path)  # headers are Latin-1
+        response.headers["X-Sifter-Record"] = where.record or ""
+        response.headers["X-Sifter-Offset"] = str(where.offset)
+        response.headers["X-Sifter-Length"] = str(where.length)
+        response.headers["X-Sifter-SHA256"] = where.sha256
+        response.headers["X-Sifter-Encoding"] = where.encoding or ""
+        if where.warc_record_id:
+            response.headers["X-Sifter-WARC-Record-ID"] = where.warc_record_id
+        return response
+
+    @app.get("/api/documents/<doc_id>/raw")
+    def api_raw(doc_id: str):
+        stored, where = _raw_source(engine(), doc_id)
+        data = _raw_bytes(stored, where)
+        return jsonify({**where.payload(), "text": decoded(data, where)})
 
     @app.get("/stats")
     def stats_page():
@@ -211,6 +246,28 @@ def _document(engine: Engine, doc_id: str) -> dict:
 def _shortened(text: str, limit: int = 100) -> str:
     """A user's value quoted in a message, cut so a 20 KB id is not echoed back whole."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
+def _raw_source(engine: Engine, doc_id: str) -> tuple[dict, Provenance]:
+    stored = engine.document(doc_id)
+    if stored is None:
+        _document(engine, doc_id)  # the 404, worded as for the document itself
+    where = provenance(stored or {})
+    if stored is None or where is None:
+        raise ApiError(
+            409,
+            "raw_unavailable",
+            "This document was indexed without its offsets; run `sifter index --rebuild`.",
+            "id",
+        )
+    return stored, where
+
+
+def _raw_bytes(stored: dict, where: Provenance) -> bytes:
+    try:
+        return read_raw(stored, where)
+    except RawUnavailable as error:
+        raise ApiError(409, "raw_unavailable", str(error), "id") from None
 
 
 def _home(engine: Callable[[], Engine]) -> dict | None:

@@ -50,5 +50,6 @@ def as_api_error(error: Exception) -> ApiError:
 HEADLINES = {
     400: "That search cannot be run",
     404: "Nothing here",
+    409: "The crawled file has changed",
     503: "No index yet",
 }

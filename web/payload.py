@@ -61,14 +61,6 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     def optional(name: str) -> str | None:
         return one(name, "").strip() or None
 
-    def flag(name: str, default: bool) -> bool:
-        text = one(name, "").strip().lower()
-        if not text:
-            return default
-        if text not in ("true", "false", "1", "0", "yes", "no"):
-            raise BadParameter(name, f"{name} must be true or false, not {text!r}")
-        return text in ("true", "1", "yes")
-
     def number(name: str, default: int) -> int:
         text = one(name, str(default)).strip() or str(default)
         if not text.isdigit():
@@ -88,7 +80,7 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         "sort": one("sort", "relevance").strip() or "relevance",
         "page": number("page", 1),
         "per_page": number("per_page", DEFAULTS.per_page),
-        "collapse": flag("collapse", DEFAULTS.collapse),
+        "collapse": request_flag(params, "collapse", DEFAULTS.collapse),
         "cursor": optional("cursor"),
     }
     for name, value in fields.items():
@@ -100,6 +92,16 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         return SearchRequest(**fields)
     except ValueError as error:  # date_from after date_to; page with per_page or cursor
         raise BadParameter(getattr(error, "param", "date_from"), str(error)) from None
+
+
+def request_flag(params: Mapping[str, Sequence[str]], name: str, default: bool = False) -> bool:
+    """A true/false parameter (also 1/0, yes/no); BadParameter for anything else."""
+    text = (params.get(name) or [""])[-1].strip().lower()
+    if not text:
+        return default
+    if text not in ("true", "false", "1", "0", "yes", "no"):
+        raise BadParameter(name, f"{name} must be true or false, not {text!r}")
+    return text in ("true", "1", "yes")
 
 
 def params_from_json(body: object) -> dict[str, list[str]]:
