@@ -48,15 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query")
-    search.add_argument("--lang", action="append", default=[])
-    search.add_argument("--source", action="append", default=[])
-    search.add_argument("--year", action="append", default=[])
-    search.add_argument("--host", action="append", default=[], help="a host and its subdomains")
-    search.add_argument("--template", action="append", default=[], help="a template line")
-    search.add_argument("--in", dest="scope", default="body", help="body or chrome")
-    search.add_argument("--date-from", default="", help="first date, YYYY-MM-DD (inclusive)")
-    search.add_argument("--date-to", default="", help="last date, YYYY-MM-DD (inclusive)")
-    search.add_argument("--sort", default="relevance")
+    _query_arguments(search)
     search.add_argument("--page", default="1")
     search.add_argument("--per-page", default="10")
     search.add_argument("--json", action="store_true", help="print the JSON API's body")
@@ -67,12 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="every hit of a query as JSONL or CSV (streamed to stdout or a file)"
     )
     export.add_argument("query")
-    export.add_argument("--lang", action="append", default=[])
-    export.add_argument("--source", action="append", default=[])
-    export.add_argument("--year", action="append", default=[])
-    export.add_argument("--date-from", default="", help="first date, YYYY-MM-DD (inclusive)")
-    export.add_argument("--date-to", default="", help="last date, YYYY-MM-DD (inclusive)")
-    export.add_argument("--sort", default="relevance")
+    _query_arguments(export)
     export.add_argument("--collapse", action="store_true", help="one row per near-duplicate group")
     export.add_argument("--format", default="jsonl", help="jsonl (default) or csv")
     export.add_argument("--fields", default="", help=_fields_help())
@@ -94,6 +81,35 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     serve.set_defaults(run=_serve)
     return parser
+
+
+def _query_arguments(parser: argparse.ArgumentParser) -> None:
+    """The query's filters and sort, as `sifter search` and `sifter export` share them."""
+    parser.add_argument("--lang", action="append", default=[])
+    parser.add_argument("--source", action="append", default=[])
+    parser.add_argument("--year", action="append", default=[])
+    parser.add_argument("--host", action="append", default=[], help="a host and its subdomains")
+    parser.add_argument("--template", action="append", default=[], help="a template line")
+    parser.add_argument("--in", dest="scope", default="body", help="body or chrome")
+    parser.add_argument("--date-from", default="", help="first date, YYYY-MM-DD (inclusive)")
+    parser.add_argument("--date-to", default="", help="last date, YYYY-MM-DD (inclusive)")
+    parser.add_argument("--sort", default="relevance")
+
+
+def _query_params(args: argparse.Namespace) -> dict[str, list[str]]:
+    """The API's parameters for `_query_arguments`."""
+    return {
+        "q": [args.query],
+        "lang": args.lang,
+        "source": args.source,
+        "year": args.year,
+        "host": args.host,
+        "template": args.template,
+        "in": [args.scope],
+        "date_from": [args.date_from],
+        "date_to": [args.date_to],
+        "sort": [args.sort],
+    }
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -143,20 +159,7 @@ def _search(args: argparse.Namespace) -> int:
     from search.query import QueryError
     from web.payload import request_from_params, results_payload
 
-    params = {
-        "q": [args.query],
-        "lang": args.lang,
-        "source": args.source,
-        "year": args.year,
-        "host": args.host,
-        "template": args.template,
-        "in": [args.scope],
-        "date_from": [args.date_from],
-        "date_to": [args.date_to],
-        "sort": [args.sort],
-        "page": [args.page],
-        "per_page": [args.per_page],
-    }
+    params = {**_query_params(args), "page": [args.page], "per_page": [args.per_page]}
     try:
         results = Engine(args.index).search(request_from_params(params))
     except (QueryError, ValueError, IndexMissing) as error:
@@ -201,13 +204,7 @@ def _export(args: argparse.Namespace) -> int:
     from web.export import start_export
 
     params = {
-        "q": [args.query],
-        "lang": args.lang,
-        "source": args.source,
-        "year": args.year,
-        "date_from": [args.date_from],
-        "date_to": [args.date_to],
-        "sort": [args.sort],
+        **_query_params(args),
         "collapse": ["true" if args.collapse else "false"],
         "format": [args.format],
         "fields": [args.fields],

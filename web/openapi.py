@@ -261,6 +261,42 @@ SCHEMAS: dict[str, dict] = {
             "doc_url": {"type": "string"},
         }
     ),
+    "RawRecord": _object(
+        {
+            "id": {"type": "string"},
+            "path": {"type": "string", "description": "The file, relative to its corpus root."},
+            "record": {
+                "type": ["string", "null"],
+                "description": "L<line> in JSONL, @<offset> in a WARC, null for a whole file.",
+            },
+            "format": {"enum": ["text", "html", "jsonl", "warc"]},
+            "offset": {"type": "integer", "minimum": 0},
+            "length": {"type": "integer", "minimum": 0},
+            "offsets_in": {
+                "enum": ["file", "decompressed file"],
+                "description": "WARC offsets count the file's bytes (a .warc.gz record is its "
+                "own gzip member); the others count the decompressed bytes of a .gz.",
+            },
+            "sha256": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "Of the bytes at raw_url: the page, the JSONL line or the WARC "
+                "record's payload, as crawled.",
+            },
+            "warc_record_id": NULLABLE_STRING,
+            "encoding": {
+                **NULLABLE_STRING,
+                "description": "What the bytes were decoded as (a JSONL line is UTF-8).",
+            },
+            "url": NULLABLE_STRING,
+            "raw_url": {"type": "string", "description": "The bytes, as text/plain."},
+            "download_url": {"type": "string", "description": "The bytes, as a download."},
+            "doc_url": {"type": "string"},
+            "text": {"type": "string", "description": "The bytes decoded with `encoding`."},
+        },
+        "A document's record as crawled, read back from its file and checked against the "
+        "sha256 taken when it was indexed.",
+    ),
     "Stats": _object(
         {
             "documents": {"type": "integer"},
@@ -455,6 +491,24 @@ SPEC: dict = {
                 "responses": {
                     "200": _json(_ref("Document"), "The document."),
                     "404": _json(_ref("Error"), "No document has this id."),
+                    "503": ERRORS["503"],
+                },
+            }
+        },
+        "/api/documents/{id}/raw": {
+            "get": {
+                "operationId": "rawRecord",
+                "summary": "Where a document's bytes are, and the bytes decoded",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": _json(_ref("RawRecord"), "The record as crawled."),
+                    "404": _json(_ref("Error"), "No document has this id."),
+                    "409": _json(
+                        _ref("Error"),
+                        "The file changed or went away since it was indexed (raw_unavailable).",
+                    ),
                     "503": ERRORS["503"],
                 },
             }

@@ -190,3 +190,22 @@ def test_a_changed_or_missing_file_is_reported_not_served(tmp_path):
     response = client.get(f"/api/documents/{gb_id}/raw")
     assert response.status_code == 409
     assert "no longer in the corpus" in response.get_json()["error"]["message"]
+
+
+def test_raw_responses_match_the_openapi_description(raw_client):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    spec = raw_client.get("/api/openapi.json").get_json()
+    registry = Registry().with_resource("urn:spec", Resource(spec, specification=DRAFT202012))
+    described = spec["paths"]["/api/documents/{id}/raw"]["get"]["responses"]
+
+    def check(response) -> None:
+        schema = described[str(response.status_code)]["content"]["application/json"]["schema"]
+        wrapper = {"$ref": "urn:spec#" + schema["$ref"].lstrip("#")}
+        Draft202012Validator(wrapper, registry=registry).validate(response.get_json())
+
+    for query in ("罕见", "otters", "granite", "lighthouse"):
+        check(raw_client.get(f"/api/documents/{doc_id(raw_client, query)}/raw"))
+    check(raw_client.get("/api/documents/nope/raw"))
