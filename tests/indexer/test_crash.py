@@ -3,13 +3,15 @@ answering every query correctly, the next run is not blocked by what the killed 
 (its lock, its half-written generation) and completes, and no document is lost or
 duplicated. Two runs at once: the second refuses with a clear message.
 
-The kill points are found by watching the files the real command writes (no hooks in the
-code): the spool of the first pass (an unnamed file in the new generation, seen through
-/proc), Whoosh's stored-fields file filling up while documents are written, the tables of
-contents of its commits, and the pointer to the live generation."""
+The kill points are found by watching what the real command has open and writes (no
+hooks in the code): the spool of the first pass (an unnamed file in the new generation,
+seen through /proc), its workers' own spools while they finish pages, their Whoosh
+segment files while they write them, and the tables of contents of the commits. The
+last step before the switch is held with a FIFO where the new pointer is written."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import signal
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,31 +72,79 @@ def finish(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 class Snapshot:
-    """What a running `sifter index` has open and written, as the filesystem shows it."""
+    """What a running `sifter index` and its worker processes have open and written, as
+    the filesystem (and /proc) shows it."""
 
-    def __init__(self, pid: int, index: Path, live: str) -> None:
+    def __init__(self, pid: int, index: Path, live: str, seen: set[str]) -> None:
         newest = generations.generations(index)[-1:]
         self.new = newest[0] if newest and newest[0].name != live else None
         self.current = generations.pointer(index)
         target = self.new or (index / live)  # what the run writes: a new generation or the live
         self.tocs = {p.name for p in target.glob("*.toc")}  # Whoosh's: one per commit
-        self.spool = self.spool_read = -1  # its size, and where the run reads it; -1: closed
-        for fd in _fds(pid):
-            try:
-                target_name = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if target_name.startswith(str(index)) and target_name.endswith("(deleted)"):
-                    self.spool = os.stat(f"/proc/{pid}/fd/{fd}").st_size
-                    info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
-                    self.spool_read = int(info.split("pos:")[1].split()[0])
-            except (OSError, IndexError, ValueError):
-                continue
+        self.roots_saved = bool(self.new and (self.new / "sifter-roots.json").exists())
+        self.spool = self.spool_end = -1  # the run's spool: size and file position; -1: closed
+        for fd, name in _open_files(pid, index):
+            seen.add(name)  # `seen`: every file the run's own process has held
+            if name.endswith("(deleted)"):  # unnamed: the spool of the first pass
+                self.spool = _size(pid, fd)
+                self.spool_end = _position(pid, fd)
+        # Worker processes inherit the run's files; a segment worker has files of its own:
+        # an unnamed spool of finished pages, then the files of the segment it writes.
+        self.finishing = self.segments = False
+        for child in _children(pid):
+            names = {name for _, name in _open_files(child, index)} - seen
+            if any(name.endswith("(deleted)") for name in names):
+                segment = any(_whoosh_file(name) for name in names)
+                self.segments |= segment
+                self.finishing |= not segment
 
 
-def _fds(pid: int) -> list[str]:
+def _whoosh_file(name: str) -> bool:
+    return Path(name).name.startswith("MAIN_") or name.endswith(".ctmp")
+
+
+def _open_files(pid: int, under: Path) -> list[tuple[str, str]]:
+    found = []
     try:
-        return os.listdir(f"/proc/{pid}/fd")
+        fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
         return []
+    for fd in fds:
+        try:
+            name = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if name.startswith(str(under)):
+            found.append((fd, name))
+    return found
+
+
+def _size(pid: int, fd: str) -> int:
+    try:
+        return os.stat(f"/proc/{pid}/fd/{fd}").st_size
+    except OSError:
+        return -1
+
+
+def _position(pid: int, fd: str) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/fdinfo/{fd}").read_text().split()[1])  # "pos: N"
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    children = []
+    for thread in threads:
+        try:
+            children += Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
+        except OSError:
+            continue
+    return [int(child) for child in children]
 
 
 def kill_when(
@@ -103,10 +153,10 @@ def kill_when(
     """SIGKILL the run the moment `point` holds (polled every ~1 ms); fail if it never did."""
     live = generations.pointer(index) or ""
     memory: dict = {}
+    seen: set[str] = set()
     while process.poll() is None:
-        snapshot = Snapshot(process.pid, index, live)
+        snapshot = Snapshot(process.pid, index, live, seen)
         memory.setdefault("tocs", snapshot.tocs)  # the commits before the run
-        memory["spooled"] = memory.get("spooled") or snapshot.spool > 0
         if point(snapshot, memory):
             process.send_signal(signal.SIGKILL)
             break
@@ -117,22 +167,37 @@ def kill_when(
 
 def reading_pages(s: Snapshot, memory: dict) -> bool:
     """First pass: pages being spooled (appended: the file position is its end)."""
-    return s.spool > 0 and s.spool_read == s.spool
+    return s.spool > 0 and s.spool_end == s.spool and not s.finishing
 
 
-def writing_documents(s: Snapshot, memory: dict) -> bool:
-    """Second pass: the spool read back to write its documents, nothing committed."""
-    return 0 <= s.spool_read < s.spool and s.tocs == memory["tocs"]
+def finishing_pages(s: Snapshot, memory: dict) -> bool:
+    """Second pass, first step: workers finish their shares of the spool, nothing written."""
+    return s.finishing and not s.segments and s.tocs == memory["tocs"]
 
 
-def committing(s: Snapshot, memory: dict) -> bool:
-    """Every document handed to Whoosh (the spool closed), the commit not done."""
-    return memory["spooled"] and s.spool < 0 and s.tocs == memory["tocs"]
+def writing_segments(s: Snapshot, memory: dict) -> bool:
+    """Second pass, second step: workers write their Whoosh segments, nothing committed."""
+    return s.segments and s.tocs == memory["tocs"]
 
 
 def committed_not_switched(s: Snapshot, memory: dict) -> bool:
-    """The new generation committed (near duplicates being regrouped), not yet live."""
-    return memory["spooled"] and s.tocs != memory["tocs"] and s.new and s.current != s.new.name
+    """The new generation committed and its roots saved, the pointer not yet replaced:
+    `pointer_held` makes the run wait there."""
+    return s.roots_saved and s.tocs != memory["tocs"] and s.current != s.new.name
+
+
+@contextlib.contextmanager
+def pointer_held(index: Path) -> Iterator[None]:
+    """A FIFO where the run writes the new pointer before its atomic rename: opening it
+    blocks, so the run stops at the last step before the switch. Then, as a killed
+    switch would, a half-written pointer file is left there."""
+    tmp = index / (generations.POINTER + ".tmp")
+    os.mkfifo(tmp)
+    try:
+        yield
+    finally:
+        tmp.unlink()
+        tmp.write_text("gen-0")
 
 
 class Watcher:
@@ -213,19 +278,23 @@ def test_killed_runs_lose_nothing_and_block_nothing(tmp_path: Path):
     assert sorted(stored_ids(index)) == expected
 
     with Watcher(index) as watcher:
-        for point in (reading_pages, writing_documents, committing, committed_not_switched):
+        for point in (reading_pages, finishing_pages, writing_segments):
             kill_when(start(corpus, index, "--rebuild"), index, point)
             assert lock_released(index, within=1.0)  # its workers do not hold it on
             watcher.check()
+        with pointer_held(index):
+            kill_when(start(corpus, index, "--rebuild"), index, committed_not_switched)
+        assert lock_released(index, within=1.0)
+        watcher.check()
         # At once: neither the lock nor the unfinished generation blocks the next run.
         code, out, err = finish(start(corpus, index, "--rebuild"))
         assert code == 0 and f"indexed {PAGES} documents" in out, out + err
         assert generations.generations(index)[-1].name == generations.pointer(index)
         watcher.check()
 
-        # An update killed while it commits into the live generation, then run again.
+        # An update killed while it writes into the live generation, then run again.
         write_corpus(corpus, extra="Tangerine sails.", pages=range(CHANGED))
-        kill_when(start(corpus, index), index, committing)
+        kill_when(start(corpus, index), index, writing_segments)
         watcher.check()
         code, out, err = finish(start(corpus, index))
         assert code == 0, out + err
