@@ -57,6 +57,7 @@ REQUEST_TIMEOUT = 30.0  # seconds; a request slower than this counts as failed
 WORD = re.compile(r"[^\W\d_]{4,}")
 HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
 KANA_HAN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,4}")
+PARTIAL = re.compile(rb'"partial":\s*true')  # the API's flag on a search cut at its time limit
 
 # The mix: kind of request → weight. Every request in it must answer 200.
 MIX = {
@@ -280,6 +281,7 @@ class Sample:
     status: int  # 0: no answer
     seconds: float
     error: str | None = None
+    partial: bool = False  # a search answered at its time limit with what it had
 
 
 def run(
@@ -314,18 +316,18 @@ def run(
                     body = request.body.encode("utf-8")
                     connection.request("POST", request.path, body, headers)
                 response = connection.getresponse()
-                response.read()
+                partial = bool(PARTIAL.search(response.read()))
                 status, error = response.status, None
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = None
             except (OSError, http.client.HTTPException) as failure:
-                status, error = 0, f"{type(failure).__name__}: {failure}"
+                status, error, partial = 0, f"{type(failure).__name__}: {failure}", False
                 if connection is not None:
                     connection.close()
                 connection = None
             seconds = time.perf_counter() - began
-            mine.append(Sample(request.kind, request.path, status, seconds, error))
+            mine.append(Sample(request.kind, request.path, status, seconds, error, partial))
         if connection is not None:
             connection.close()
         with lock:
@@ -354,7 +356,8 @@ def report(samples: list[Sample], wall: float, connections: int, documents: int)
     print(
         f"{len(samples)} requests over {connections} connections in {wall:.1f} s against "
         f"{documents} documents: {len(samples) / wall:.1f} requests/s; "
-        f"{len(failed)} failed, {server_errors} with a 5xx status"
+        f"{len(failed)} failed, {server_errors} with a 5xx status, "
+        f"{sum(s.partial for s in samples)} partial (at the search time limit)"
     )
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'kind':<14}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")

@@ -38,7 +38,7 @@ def test_a_clean_run_reports_throughput_and_percentiles(server_url: str, capsys)
     assert {s.kind for s in samples} == {"health", "keyword", "post"}
     assert load.report(samples, wall, connections=4, documents=3) == 0
     out = capsys.readouterr().out
-    assert re.search(r"requests/s; 0 failed, 0 with a 5xx status", out)
+    assert re.search(r"requests/s; 0 failed, 0 with a 5xx status, 0 partial", out)
     assert re.search(r"^all\s+\d+(\s+\d+\.\d){4}$", out, re.MULTILINE)
 
 
