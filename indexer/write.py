@@ -54,7 +54,7 @@ from search.schema import (
 )
 
 BUILD_REPORT = "sifter-build.json"  # beside the generations: the last run, for /stats
-LOCK_FILE = "sifter-index.lock"
+LOCK_FILE = generations.LOCK
 ROOTS_FILE = "sifter-roots.json"  # in a generation: the corpus roots it mirrors
 WRITER_MB = 256  # Whoosh's posting pools (all writers together) before they spill to disk
 # Writers leave a segment as separate files: a searcher maps each one, where opening a

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 POINTER = "CURRENT"
 PREFIX = "gen-"
+LOCK = "sifter-index.lock"  # held by the `sifter index` writing the folder
 _NAME = re.compile(r"gen-(\d{6,})")
 
 
@@ -39,6 +40,12 @@ def live_dir(index_dir: Path) -> Path | None:
     if whoosh_index.exists_in(str(index_dir)):  # a folder from before generations
         return index_dir
     return None
+
+
+def is_index_folder(folder: Path) -> bool:
+    """Whether `folder` is a Sifter index (it has been or is being built): a corpus walk
+    must not read it as pages. Two stats, cheap enough for every folder of a corpus."""
+    return (folder / POINTER).exists() or (folder / LOCK).exists()
 
 
 def pointer(index_dir: Path) -> str | None:
