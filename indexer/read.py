@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.model import Failure, Kind, Origin, RawRecord
+from search import generations
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 CONTAINER_SUFFIXES = (".jsonl", ".warc")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a single page beyond this is a broken crawl, not a page
 SUPPORTED = (".txt", ".html", ".htm", ".jsonl", ".warc", "each also .gz")
 _FOLDER_LINK = "link to a folder, not followed (index its target as a root instead)"
+_INDEX_FOLDER = "a Sifter index folder, not read"
 
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -86,10 +88,13 @@ def list_files(root: Path) -> tuple[list[CorpusFile], list[Failure]]:
 
         for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
             dirnames.sort()
-            for name in dirnames:
-                if (Path(dirpath) / name).is_symlink():
-                    link = str(Path(dirpath) / name)
-                    failures.append(Failure(link, None, _FOLDER_LINK, skipped=True))
+            for name in list(dirnames):
+                folder = Path(dirpath) / name
+                if folder.is_symlink():
+                    failures.append(Failure(str(folder), None, _FOLDER_LINK, skipped=True))
+                elif generations.is_index_folder(folder):  # e.g. `sifter index .` over var/
+                    failures.append(Failure(str(folder), None, _INDEX_FOLDER, skipped=True))
+                    dirnames.remove(name)
             paths.extend(Path(dirpath) / name for name in sorted(filenames))
     files = []
     for path in paths:

@@ -277,3 +277,19 @@ def test_a_clean_corpus_exits_zero_with_an_empty_rejects_file(tmp_path: Path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "indexed 3 documents" in run.stdout and "rejected 0 files or records" in run.stdout
     assert (tmp_path / "index" / "sifter-rejects.jsonl").read_text() == ""
+
+
+def test_an_index_inside_the_corpus_is_not_read_as_pages(tmp_path: Path, capsys):
+    from web.cli import main
+
+    corpus = tmp_path / "corpus"
+    (corpus / "pages").mkdir(parents=True)
+    (corpus / "pages" / "a.txt").write_text(f"{EN}\n", encoding="utf-8")
+    index = corpus / "var" / "index"  # `sifter index .` with the default index folder
+    assert main(["index", str(corpus), "--index", str(index), "--no-progress"]) == 1
+    assert main(["index", str(corpus), "--index", str(index), "--no-progress"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-3].startswith("indexed 0 documents, unchanged 1, deleted 0, skipped 1, failed 0")
+    assert out[-1] == f"  skipped {index}: a Sifter index folder, not read"
+    listed = (index / "sifter-rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["path"] for line in listed] == [str(index)]
