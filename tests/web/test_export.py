@@ -214,3 +214,13 @@ def test_bad_cursors_are_400_naming_the_cursor(many_client):
         assert response.status_code == 400, query
         error = response.get_json()["error"]
         assert words in error["message"] and error["param"] in ("cursor", "page"), error
+
+
+def test_numbered_page_links_stop_where_the_cursor_takes_over():
+    from search.results import SearchRequest
+    from web.payload import page_links
+
+    links = page_links(SearchRequest(q="quarry", per_page=10), pages=5000)
+    assert [link["number"] for link in links if link["number"]][-1] == 1000
+    links = page_links(SearchRequest(q="quarry", per_page=100), pages=5000)
+    assert [link["number"] for link in links if link["number"]][-1] == 100
