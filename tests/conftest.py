@@ -13,6 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 
+
 def _shared() -> Path:
     """The read-only data beside the checkout (dev-data, seeds): `../shared`, or further up
     for a git worktree kept in a subfolder; never silently absent."""

@@ -127,3 +127,13 @@ def test_syndicated_copies_fold_into_one_row_across_cursor_pages(rich_index):
     assert results.total == 44 and results.rows == len(hits) == 42
     assert len({hit.group for hit in hits}) == 42
     assert sum(hit.similar for hit in hits) == 2
+
+
+@pytest.mark.parametrize("q", ["quarr*", "quarrx~1"])
+def test_the_cursor_agrees_with_pages_for_prefix_and_fuzzy_queries(many, q):
+    request = SearchRequest(q=q, per_page=100, collapse=False)
+    hits = follow(many, request)
+    ids = [hit.id for hit in hits]
+    assert len(ids) == len(set(ids)) == many.search(request).total > 2000
+    numbered = [hit.id for page in (1, 2) for hit in many.search(replace(request, page=page)).hits]
+    assert ids[:200] == numbered
