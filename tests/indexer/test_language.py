@@ -171,12 +171,7 @@ def test_latin_words_inside_another_script_do_not_decide():
     assert detect(korean)[0] == "ko"
 
 
-def test_statistics_are_deterministic_and_cheap():
-    import time
-
+def test_statistics_are_deterministic():
+    # (Their cost is measured by bench/langid.py, which prints ms per item.)
     text = ENGLISH * 5
-    detect(text)
-    started = time.perf_counter()
-    results = {detect(text) for _ in range(20)}
-    assert len(results) == 1
-    assert (time.perf_counter() - started) / 20 < 0.005
+    assert len({detect(text) for _ in range(20)}) == 1
