@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 from whoosh import collectors
 from whoosh import index as whoosh_index
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from search import cursor as cursors
 from search import generations
 from search.analysis import FAMILIES, family_for
+from search.deadline import NEVER, Deadline, TimeUp
 from search.facets import TOP_VALUES, FacetColumns, Faceted, TemplateLines, facet
 from search.postings import (
     Evaluator,
@@ -33,7 +34,7 @@ from search.postings import (
     terms_of,
     top_documents,
 )
-from search.query import Compiled, QueryError, compile_query
+from search.query import Compiled, QueryError, bounded, compile_query
 from search.relax import ENOUGH
 from search.results import Hit, Results, SearchRequest
 from search.schema import (
@@ -49,6 +50,9 @@ from search.suggest import FEW_HITS, suggest
 
 RESULT_CACHE = 256  # searches kept per Engine (a page of results is a few KB)
 POSTINGS_CACHE_MB = 256  # decoded posting lists kept per Engine (search.postings)
+# Seconds of work a search may take before it answers with what it has, flagged partial
+# (search.deadline); the page of hits found by then still gets its titles and snippets.
+TIME_LIMIT = 5.0
 
 
 class IndexMissing(Exception):
@@ -60,10 +64,15 @@ class Engine:
     (a new Searcher costs 25-70 ms; a refresh of an up-to-date one costs nothing)."""
 
     def __init__(
-        self, index_dir: str | Path, facet_top: int = TOP_VALUES, result_cache: int = RESULT_CACHE
+        self,
+        index_dir: str | Path,
+        facet_top: int = TOP_VALUES,
+        result_cache: int = RESULT_CACHE,
+        time_limit: float = TIME_LIMIT,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.facet_top = facet_top  # values shown per facet; the rest are counted as others
+        self.time_limit = time_limit  # seconds per search (search.deadline)
         self._local = threading.local()
         self._switching = threading.Lock()
         self._results = _ResultCache(result_cache)
@@ -146,25 +155,50 @@ class Engine:
         cached = self._results.get(key)
         if cached is not None:
             return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
-        results = self._search(request)
-        self._results.put(key, results)
+        try:
+            results = self._search(request)
+        finally:
+            self._local.deadline = NEVER  # other calls on this thread have no time limit
+        if not results.partial:  # asked again, it may well finish
+            self._results.put(key, results)
         return results
 
     def _search(self, request: SearchRequest) -> Results:
         started = time.perf_counter()
         searcher = self.searcher()
-        compiled, faceted, found = self._matched(searcher, request)
+        # Reading the query is bounded by its caps (search.query), and its first use of a
+        # language's segmenter loads a dictionary (jieba: seconds): the clock starts after.
+        compiled = self._compile(searcher, request)
+        # Read by the steps below (and the evaluator) through _deadline(): one per thread.
+        self._local.deadline = deadline = Deadline.after(self.time_limit)
+        skipped: list[str] = []  # steps left out for lack of time, as the user reads them
+        try:
+            compiled, faceted, found = self._matched(searcher, request, compiled, skipped)
+        except TimeUp:
+            return self._stopped(searcher, compiled, request, started)
         hits, rows, next_cursor, offset = self._hits(searcher, compiled, request, faceted.docs)
+        plain = getattr(self._local, "unhighlighted", 0)
+        if plain:
+            skipped.append(f"highlighting the words in {plain} of the hits")
+        if getattr(self._local, "collected_part", False):
+            skipped.append("looking at every matching page")
         total = len(faceted.docs)
         suggestion = None
         if request.q.strip() and found < FEW_HITS:
-            suggestion = suggest(
-                request.q,
-                searcher.reader(),
-                self.families(searcher),
-                found,
-                lambda q: self._count(searcher, q, request),
-            )
+            if deadline.expired():
+                skipped.append("spelling suggestions")
+            else:
+                suggestion = suggest(
+                    bounded(request.q)[0],
+                    searcher.reader(),
+                    self.families(searcher),
+                    found,
+                    lambda q: self._count(searcher, q, request),
+                    deadline,
+                )
+        notes = compiled.notes
+        if skipped:
+            notes = (*notes, self._time_note("cut short: skipped " + ", ".join(skipped)))
         return Results(
             request=request,
             parsed_query=compiled.reading,
@@ -173,25 +207,79 @@ class Engine:
             hits=hits,
             facets=faceted.facets,
             suggestion=suggestion,
-            notes=compiled.notes,
+            notes=notes,
             rows=rows,
             matching=compiled.matching,
             scope=compiled.scope,
             next_cursor=next_cursor,
             offset=offset,
+            partial=bool(skipped),
         )
 
-    def _matched(self, searcher: Searcher, request: SearchRequest) -> tuple[Compiled, Faceted, int]:
+    def _compile(self, searcher: Searcher, request: SearchRequest) -> Compiled:
+        return compile_query(request.q, searcher.reader(), self.families(searcher), request.scope)
+
+    def _matched(
+        self,
+        searcher: Searcher,
+        request: SearchRequest,
+        compiled: Compiled | None = None,
+        skipped: list[str] | None = None,
+    ) -> tuple[Compiled, Faceted, int]:
         """The query as run (relaxed when it finds too little, relax.py), its filtered
-        matches and facets, and how many documents had every word."""
-        compiled = compile_query(
-            request.q, searcher.reader(), self.families(searcher), request.scope
-        )
+        matches and facets, and how many documents had every word. With `skipped`, a
+        looser step that runs out of time is left out and named there; TimeUp from the
+        strict query itself is raised."""
+        compiled = compiled or self._compile(searcher, request)
         faceted = self._facet(searcher, compiled, request)
         found = len(faceted.docs)  # with all words: what a spelling correction must beat
         while len(faceted.docs) < ENOUGH and (looser := compiled.relaxed()) is not None:
-            compiled, faceted = looser, self._facet(searcher, looser, request)
+            try:
+                compiled, faceted = looser, self._facet(searcher, looser, request)
+            except TimeUp:
+                if skipped is None:
+                    raise
+                skipped.append("matching fewer of the words")
+                break
         return compiled, faceted, found
+
+    def _stopped(
+        self, searcher: Searcher, compiled: Compiled, request: SearchRequest, started: float
+    ) -> Results:
+        """The answer when matching itself ran out of time: no pages, facets that count
+        none, and a note on what to try."""
+        empty = facet(
+            self.columns(searcher),
+            np.zeros(0, dtype=np.int64),
+            request.filters(),
+            request.dates(),
+            self.facet_top,
+            self.template_lines(searcher),
+            searcher.reader(),
+        )
+        note = self._time_note(
+            "stopped before it had found the matching pages; fewer or rarer words are faster"
+        )
+        return Results(
+            request=request,
+            parsed_query=compiled.reading,
+            total=0,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=(),
+            facets=empty.facets,
+            notes=(*compiled.notes, note),
+            rows=0,
+            matching=compiled.matching,
+            scope=compiled.scope,
+            partial=True,
+        )
+
+    def _time_note(self, what: str) -> str:
+        return f"The search took longer than {self.time_limit:g} s and was {what}."
+
+    def _deadline(self) -> Deadline:
+        """The deadline of the search this thread is running (none outside a search)."""
+        return getattr(self._local, "deadline", NEVER)
 
     def walk(self, request: SearchRequest, batch: int = 200) -> Walk:
         """Every hit of a request (its page, per_page and cursor ignored) in result order,
@@ -249,8 +337,9 @@ class Engine:
         return cursors.encode(made)
 
     def _facet(self, searcher: Searcher, compiled: Compiled, request: SearchRequest) -> Faceted:
+        """Facets and filters over every matching document; TimeUp past the deadline."""
         matches = self._matches(searcher, compiled.query)
-        matched = searcher.docs_for_query(compiled.query) if matches is None else matches.docs
+        matched = self._docs_for(searcher, compiled.query) if matches is None else matches.docs
         return facet(
             self.columns(searcher),
             matched,
@@ -272,11 +361,22 @@ class Engine:
         if evaluator is None or evaluator.searcher is not searcher:
             evaluator = self._local.evaluator = Evaluator(searcher, self._postings)
         try:
-            matches, seen = evaluator.evaluate(query)
+            matches, seen = evaluator.evaluate(query, self._deadline())
         except Unsupported:
             matches, seen = None, None
         self._local.matches = (searcher, query, matches, seen)
         return matches
+
+    def _docs_for(self, searcher: Searcher, query) -> np.ndarray:
+        """Whoosh's `docs_for_query`, looking at the deadline every few thousand documents
+        (for queries the evaluator does not know)."""
+        deadline = self._deadline()
+        found = []
+        for docnum in query.docs(searcher):
+            found.append(docnum)
+            if not len(found) % 4096:
+                deadline.check()
+        return np.array(sorted(found), dtype=np.int64)
 
     def _terms_seen(self, searcher: Searcher, query) -> dict | None:
         """Each term's documents from the evaluation of `query` (None: not evaluated)."""
@@ -291,7 +391,10 @@ class Engine:
             compiled = compile_query(q, searcher.reader(), self.families(searcher), request.scope)
         except QueryError:
             return 0
-        return len(self._facet(searcher, compiled, request).docs)
+        try:
+            return len(self._facet(searcher, compiled, request).docs)
+        except TimeUp:
+            return 0
 
     def _hits(
         self, searcher: Searcher, compiled: Compiled, request: SearchRequest, docs: np.ndarray
@@ -299,6 +402,7 @@ class Engine:
         """The page of hits among the filtered documents, how many result rows there are
         (groups of near duplicates count once if collapsed), the cursor to the next page
         and, for a cursor page, how many rows came before it."""
+        self._local.unhighlighted, self._local.collected_part = 0, False
         columns = self.columns(searcher)
         groups = columns.codes["dup_group"]
         rows = count_groups(groups, docs) if request.collapse else len(docs)
@@ -310,9 +414,16 @@ class Engine:
             page, end = self._numbered_page(searcher, compiled, request, docs, rows)
         similar = _similar(columns, docs, [docnum for docnum, _ in page])
         seen = self._terms_seen(searcher, compiled.query)
-        hits = tuple(
-            _hit(searcher, docnum, score, compiled, similar[docnum], seen) for docnum, score in page
-        )
+        # Past the deadline, the remaining hits show their opening unhighlighted: finding
+        # the matches in a long page is the one costly part of a hit.
+        plain = replace(compiled, terms={})
+        deadline, found = self._deadline(), []
+        for docnum, score in page:
+            late = deadline.expired() and any(compiled.terms.values())
+            self._local.unhighlighted += late
+            hit_query, hit_seen = (plain, None) if late else (compiled, seen)
+            found.append(_hit(searcher, docnum, score, hit_query, similar[docnum], hit_seen))
+        hits = tuple(found)
         next_cursor = None
         if page and end < rows:
             next_cursor = self._cursor_after(searcher, request, *page[-1], rows=end)
@@ -375,12 +486,19 @@ class Engine:
             key = lambda docnum, score: (newest[docnum], score)  # noqa: E731
         else:
             key = lambda docnum, score: (score, newest[docnum])  # noqa: E731
-        collector = TopCollector(end, key, groups if request.collapse else None)
+        top = collector = TopCollector(end, key, groups if request.collapse else None)
         if any(request.filters().values()) or request.dates():
             collector = collectors.FilterCollector(collector, allow=set(docs.tolist()))
-        searcher.search_with_collector(compiled.query, collector)
+        # Whoosh's time limit, with a timer thread rather than SIGALRM (TRAPS.md: worker
+        # threads); when it fires, the hits collected so far are the answer.
+        seconds = min(max(self._deadline().remaining(), 0.001), 3600.0)  # a Timer's range
+        collector = collectors.TimeLimitCollector(collector, timelimit=seconds, use_alarm=False)
+        try:
+            searcher.search_with_collector(compiled.query, collector)
+        except TimeLimit:
+            self._local.collected_part = True
         # Slice: iterating all results would load and highlight every hit (TRAPS.md).
-        return [(hit.docnum, hit.score) for hit in collector.results()[:end]]
+        return [(hit.docnum, hit.score) for hit in top.results()[:end]]
 
     def document(self, doc_id: str) -> dict | None:
         """Every stored field of one document, or None."""
@@ -408,7 +526,12 @@ def _by_date(request: SearchRequest) -> bool:
 def _order_digest(request: SearchRequest) -> str:
     """What a cursor must agree on with the request that follows it."""
     return cursors.request_digest(
-        request.q, request.scope, request.filters(), request.dates(), request.sort, request.collapse
+        bounded(request.q)[0],  # as searched: the answer's URLs carry no more of it
+        request.scope,
+        request.filters(),
+        request.dates(),
+        request.sort,
+        request.collapse,
     )
 
 

@@ -28,6 +28,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from search.deadline import NEVER, Deadline
 from search.schema import ArrayPositions
 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -78,6 +79,7 @@ class Evaluator:
         self.leaves = list(self.reader.leaf_readers())
         self.doc_count = self.reader.doc_count_all()
         self._seen: dict[tuple[str, str], np.ndarray] = {}
+        self.deadline = NEVER  # of the evaluation running (search.deadline)
         self._lengths: dict[tuple[int, str], np.ndarray | None] = {}
         self._live: list[np.ndarray | None] = []
         for segment, _ in self.leaves:
@@ -90,13 +92,19 @@ class Evaluator:
 
     # --- the query tree -------------------------------------------------------------------
 
-    def evaluate(self, query: wq.Query) -> tuple[Matches, dict[tuple[str, str], np.ndarray]]:
-        """The query's matches, and each term's documents (which terms a hit has)."""
+    def evaluate(
+        self, query: wq.Query, deadline: Deadline = NEVER
+    ) -> tuple[Matches, dict[tuple[str, str], np.ndarray]]:
+        """The query's matches, and each term's documents (which terms a hit has).
+        Raises TimeUp when the deadline has passed before a term's postings must be read
+        from disk (those in the cache cost next to nothing)."""
         self._seen: dict[tuple[str, str], np.ndarray] = {}
+        self.deadline = deadline
         try:
             return self.match(query), self._seen
         finally:
             self._seen = {}
+            self.deadline = NEVER
 
     def match(self, query: wq.Query) -> Matches:
         kind = type(query)
@@ -301,6 +309,7 @@ class Evaluator:
         key = (segment.segment().segment_id(), fieldname, tbytes)
         found = self.cache.get(key) if self.cache is not None else None
         if found is None or (values and found.positions is None):
+            self.deadline.check()
             found = _read_term(segment, fieldname, tbytes, format_, values)
             if found is not None and self.cache is not None:
                 self.cache.put(key, found, found.nbytes)

@@ -51,8 +51,11 @@ from search.analysis.analyzers import script_of_family
 from search.analysis.scripts import THAI
 from search.schema import body_field, chrome_field, title_field
 
+# Bounds on the work one query can ask for: a longer query is cut (with a note), not refused.
 MAX_QUERY_CHARS = 2_000
-MAX_QUERY_TERMS = 64
+MAX_QUERY_TERMS = 64  # words and phrases; later ones are left out
+MAX_TOKENS = 4 * MAX_QUERY_TERMS  # words, operators, fields, parentheses; the rest is left out
+MAX_DEPTH = 16  # nested parentheses; deeper ones are read as if they were not there
 MIN_PREFIX = 3
 MAX_EXPANSIONS = 64  # index terms a prefix or fuzzy word stands for, per field
 MAX_EXPANDED_WORDS = 8  # prefix and fuzzy words per query; later ones are exact words
@@ -145,15 +148,58 @@ def tokenize(text: str) -> list[Token]:
 
 def read(text: str) -> Reading:
     """The query's syntax tree (None for an empty query) and notes on how it was read."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is longer than {MAX_QUERY_CHARS} characters.")
-    tokens = tokenize(text)
-    if sum(t.kind in ("word", "phrase") for t in tokens) > MAX_QUERY_TERMS:
-        raise QueryError(f"The query has more than {MAX_QUERY_TERMS} words.")
+    text, cut = bounded(text)
+    tokens, capped = _capped(tokenize(text))
     parser = _Parser(tokens)
     node = parser.parse()
     only = node is None and bool(tokens) and parser.directive_tokens == len(tokens)
-    return Reading(node, tuple(dict.fromkeys(parser.notes)), parser.scope, only)
+    notes = tuple(dict.fromkeys((*cut, *capped, *parser.notes)))
+    return Reading(node, notes, parser.scope, only)
+
+
+def bounded(text: str) -> tuple[str, tuple[str, ...]]:
+    """The part of `text` that is searched, at most MAX_QUERY_CHARS characters (cut after a
+    word where one ends in the second half), and a note when it was cut: a pasted page
+    is searched by its start rather than refused."""
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, ()
+    head = text[:MAX_QUERY_CHARS]
+    if not text[MAX_QUERY_CHARS].isspace():
+        space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+        head = head[:space] if space > MAX_QUERY_CHARS // 2 else head
+    return head, (f"The query was cut to its first {len(head):,} characters.",)
+
+
+def _capped(tokens: list[Token]) -> tuple[list[Token], tuple[str, ...]]:
+    """The tokens up to the MAX_QUERY_TERMS-th word or phrase (and MAX_TOKENS in all),
+    with parentheses nested deeper than MAX_DEPTH left out, and notes: the parser recurses
+    once per level of parentheses and per prefix (`-`, `field:`) of a word."""
+    kept: list[Token] = []
+    notes = []
+    words = depth = 0
+    for token in tokens:
+        if len(kept) == MAX_TOKENS:
+            notes.append(f"Only the first {MAX_TOKENS} words and operators were read.")
+            break
+        if token.kind in ("word", "phrase"):
+            words += 1
+            if words > MAX_QUERY_TERMS:
+                notes.append(f"Only the first {MAX_QUERY_TERMS} words were searched.")
+                break
+        elif token.kind == "open":
+            depth += 1
+            if depth > MAX_DEPTH:
+                notes.append(f"Parentheses nested deeper than {MAX_DEPTH} levels were ignored.")
+                continue
+        elif token.kind == "close" and depth:
+            depth -= 1
+            if depth >= MAX_DEPTH:
+                continue
+        elif token.kind == "minus" and kept and kept[-1].kind == "minus":
+            kept.pop()  # "--a" is a: two minus signs cancel
+            continue
+        kept.append(token)
+    return kept, tuple(notes)
 
 
 def parse(text: str) -> Node | None:
@@ -211,16 +257,17 @@ class _Parser:
         return _join(Or, [n for n in nodes if n is not None])
 
     def _unary(self) -> Node | None:
+        negations = 0  # counted, not nested: "- - - a" is -a, "--a" is a
+        while self._kind() == "minus" or self._is("NOT"):
+            self.i += 1
+            negations += 1
         if self._kind() in (None, "close"):
             return None
-        if self._kind() == "minus" or self._is("NOT"):
-            self.i += 1
-            node = self._unary()
-            return Not(node) if node is not None else None
         if self._is("OR") or self._is("AND"):  # an operator with nothing before it
             self.i += 1
             return None
-        return self._primary(None)
+        node = self._primary(None)
+        return Not(node) if node is not None and negations % 2 else node
 
     def _primary(self, field_name: str | None) -> Node | None:
         token = self.tokens[self.i]
@@ -386,9 +433,10 @@ def compile_query(
     parts = [(child, compiler.compile(child, negated=False)) for child in conjuncts]
     parts = [(child, part) for child, part in parts if part is not None]
     if not parts:
+        shown = text.strip()
+        shown = shown if len(shown) <= 80 else shown[:80] + "…"  # it may be 2,000 "("
         raise QueryError(
-            f"Nothing to search for in “{text.strip()}”: it has no words, only symbols "
-            "or operators."
+            f"Nothing to search for in “{shown}”: it has no words, only symbols or operators."
         )
     query, node = compiler.conjunction([part for _, part in parts])
     if isinstance(query, wq.Not):

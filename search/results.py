@@ -85,7 +85,7 @@ class SearchRequest:
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         for year in self.year:
-            if not (len(year) == 4 and year.isdigit()):
+            if not (len(year) == 4 and year.isascii() and year.isdigit()):
                 raise ValueError(f"year must be four digits, not {year!r}")
         self.dates()  # validates date_from and date_to
         if self.cursor is not None:
@@ -158,6 +158,7 @@ class Results:
     scope: str = "body"  # what the words were searched in (`in:chrome` in the query counts)
     next_cursor: str | None = None  # the hits after this page (None: this is the last)
     offset: int | None = None  # result rows before this page; None: as its page number says
+    partial: bool = False  # the time limit cut the search short; `notes` say what was left out
 
     @property
     def page(self) -> int:

@@ -30,6 +30,7 @@ from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from search.deadline import NEVER, Deadline
 from search.query import (
     DIRECTIVES,
     KEYWORD_FIELDS,
@@ -42,6 +43,10 @@ from search.query import (
 from search.schema import body_field, title_field
 
 FEW_HITS = 3  # below this many hits, a query (and a word) is worth correcting
+# Longer words are not corrected: a word's one-edit variants grow with its length times
+# its alphabet, and each is analysed (a 1,400-letter Thai word took minutes); a typo in
+# a word this long is rare.
+MAX_WORD_CHARS = 32
 _WORDFREQ_CODES = {"no": "nb"}  # family -> wordfreq's code where they differ
 # wordfreq segments these with MeCab or jieba, optional packages it imports on first use
 # (MeCab is not installed); corrections are spelled in alphabetic scripts anyway.
@@ -55,13 +60,20 @@ def suggest(
     families: Iterable[str],
     total: int,
     count: Callable[[str], int],
+    deadline: Deadline = NEVER,
 ) -> str | None:
     """The corrected query, or None. `total` is what `text` finds and `count(q)` what
-    another query finds, both with the same filters."""
+    another query finds, both with the same filters. Words are corrected until the
+    deadline passes; those left are kept as typed."""
     speller = _Speller(reader, families)
     corrections = {}
+    corrected_words: dict[str, str | None] = {}  # a word repeated is corrected once
     for token in correctable_words(tokenize(text)):
-        better = speller.correct(token.text)
+        if token.text not in corrected_words:
+            if deadline.expired():
+                break
+            corrected_words[token.text] = speller.correct(token.text)
+        better = corrected_words[token.text]
         if better is not None:
             corrections[token] = better
     if not corrections:
@@ -102,6 +114,7 @@ def correctable_words(tokens: list[Token]) -> Iterator[Token]:
             and not negated
             and token.text not in _OPERATORS
             and token.text.isalpha()
+            and len(token.text) <= MAX_WORD_CHARS
             and not has_cjk(token.text)  # edit distance means little for ideographs
         ):
             yield token

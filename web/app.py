@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.engine import Engine, IndexMissing
+from search.engine import TIME_LIMIT, Engine, IndexMissing
 from search.results import SearchRequest
 from web import payload
 from web.documents import document_payload
@@ -44,7 +44,9 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(index_dir: str | Path) -> Flask:
+def create_app(index_dir: str | Path, time_limit: float = TIME_LIMIT) -> Flask:
+    """The app over the index in `index_dir`; a search answers with what it has found
+    after `time_limit` seconds (flagged `partial`)."""
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # UTF-8, not \uXXXX escapes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -58,12 +60,13 @@ def create_app(index_dir: str | Path) -> Flask:
         # each thread then keeps its own searcher and refreshes it (Engine.searcher).
         with lock:
             if not engines:
-                engines.append(Engine(index_dir))
+                engines.append(Engine(index_dir, time_limit=time_limit))
             return engines[0]
 
     def run_search(params: dict[str, list[str]]) -> tuple[SearchRequest, dict]:
         search_request = payload.request_from_params(params)
-        return search_request, payload.results_payload(engine().search(search_request))
+        results = payload.results_payload(engine().search(search_request))
+        return payload.shown_request(search_request), results
 
     @app.get("/")
     def search_page():
@@ -167,16 +170,26 @@ def create_app(index_dir: str | Path) -> Flask:
         failure = as_api_error(error)
         if failure.status >= 500 and not isinstance(error, HTTPException):
             app.logger.exception("unhandled error on %s", request.full_path)
+        # An HTTP error's own headers stay (a 405's Allow lists the methods that work).
+        headers = [
+            (name, value)
+            for name, value in (error.get_headers() if isinstance(error, HTTPException) else [])
+            if name.lower() != "content-type"
+        ]
         if request.path.startswith("/api/"):
-            return jsonify(failure.body()), failure.status
-        return render_template(
-            "error.html",
-            status=failure.status,
-            headline=HEADLINES.get(failure.status, f"Error {failure.status}"),
-            failure=failure,
-            query=request.args.get("q", ""),
-            retry_url=_without(failure.param) if failure.status == 400 else None,
-        ), failure.status
+            return jsonify(failure.body()), failure.status, headers
+        return (
+            render_template(
+                "error.html",
+                status=failure.status,
+                headline=HEADLINES.get(failure.status, f"Error {failure.status}"),
+                failure=failure,
+                query=request.args.get("q", ""),
+                retry_url=_without(failure.param) if failure.status == 400 else None,
+            ),
+            failure.status,
+            headers,
+        )
 
     return app
 

@@ -12,8 +12,25 @@ from web.export import DEFAULT_FIELDS, FIELDS, FORMATS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 STRINGS = {"type": "array", "items": {"type": "string"}}
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-NULLABLE_DATE = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# [0-9], not \d: in Python's regular expressions (and so in generated examples) \d is
+# any Unicode digit, and the API takes ASCII digits only.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+NULLABLE_DATE = {"type": ["string", "null"], "pattern": DATE_PATTERN}
+YEAR = {"type": "string", "pattern": r"^[0-9]{4}$"}
+# An empty value is the parameter not given, as an HTML form sends an empty field.
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def _or_empty(schema: dict) -> dict:
+    return {"anyOf": [schema, EMPTY]}
+
+
+# A page number or page size: in a URL a string of digits, in a JSON body that or a number.
+PAGE_TEXT = {"type": "string", "pattern": r"^0*[1-9][0-9]*$"}
+PER_PAGE_TEXT = {"type": "string", "pattern": r"^0*([1-9][0-9]?|100)$"}
+PAGE = {"oneOf": [{"type": "integer", "minimum": 1}, PAGE_TEXT]}
+PER_PAGE = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, PER_PAGE_TEXT]}
 DATE_KIND = {"enum": ["published", "updated", "crawled", None]}
 SPANS = {
     "type": "array",
@@ -53,6 +70,31 @@ def _json(schema: dict, description: str) -> dict:
 ERRORS = {
     "400": _json(_ref("Error"), "A parameter or the query cannot be used."),
     "503": _json(_ref("Error"), "No index has been built yet."),
+}
+
+YEAR_NUMBER = {"type": "integer", "minimum": 1000, "maximum": 9999}
+BODY_PARAMS = {
+    "q": {"type": "string"},
+    **{
+        name: {"oneOf": [{"type": "string"}, STRINGS]}
+        for name in ("lang", "source", "host", "template")
+    },
+    "in": _or_empty({"enum": list(SCOPES)}),
+    "year": {
+        "anyOf": [
+            YEAR,
+            YEAR_NUMBER,
+            EMPTY,
+            {"type": "array", "items": {"anyOf": [YEAR, YEAR_NUMBER, EMPTY]}},
+        ]
+    },
+    "date_from": _or_empty(DATE),
+    "date_to": _or_empty(DATE),
+    "sort": _or_empty({"enum": list(SORTS)}),
+    "page": _or_empty(PAGE),
+    "per_page": _or_empty(PER_PAGE),
+    "collapse": {"type": "boolean"},
+    "cursor": {"type": "string"},
 }
 
 SCHEMAS: dict[str, dict] = {
@@ -143,6 +185,13 @@ SCHEMAS: dict[str, dict] = {
                 "enum": ["all", "relaxed"],
                 "description": "Whether every word had to match, or most of the rare ones.",
             },
+            "partial": {
+                "type": "boolean",
+                "description": (
+                    "The search ran out of time and answers with what it had found; "
+                    "`notes` say what was left out. Asking again may give more."
+                ),
+            },
             "filters": _object({name: STRINGS for name in FILTERS}),
             "in": {
                 "enum": list(SCOPES),
@@ -193,25 +242,9 @@ SCHEMAS: dict[str, dict] = {
     "SearchBody": {
         "type": "object",
         "description": "The GET parameters as a JSON object, for queries too long for a URL.",
+        # null stands for a parameter not given.
         "properties": {
-            "q": {"type": "string"},
-            **{
-                name: {
-                    "oneOf": [
-                        {"type": "string"},
-                        {"type": "array", "items": {"type": ["string", "integer"]}},
-                    ]
-                }
-                for name in ("lang", "source", "year", "host", "template")
-            },
-            "in": {"enum": list(SCOPES)},
-            "date_from": DATE,
-            "date_to": DATE,
-            "sort": {"enum": list(SORTS)},
-            "page": {"type": ["integer", "string"]},
-            "per_page": {"type": ["integer", "string"]},
-            "collapse": {"type": ["boolean", "string"]},
-            "cursor": {"type": "string"},
+            name: {"oneOf": [schema, {"type": "null"}]} for name, schema in BODY_PARAMS.items()
         },
         "additionalProperties": False,
     },
@@ -363,11 +396,12 @@ SEARCH_PARAMETERS = [
         "q",
         {"type": "string"},
         'Words, "phrases", "proximity"~N, -not, OR, prefix*, word~, title:/source:/lang:/'
-        "year:/site: fields, in:chrome.",
+        "year:/site: fields, in:chrome. A query with no word in it (only symbols or "
+        "operators) is refused with 400 invalid_query; a long one is cut (see notes).",
     ),
     _query("lang", {"type": "string"}, "Language code; repeat for any of several.", True),
     _query("source", {"type": "string"}, "Source name; repeat for any of several.", True),
-    _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "Year; repeatable.", True),
+    _query("year", _or_empty(YEAR), "Year; repeatable.", True),
     _query(
         "host",
         {"type": "string"},
@@ -382,21 +416,21 @@ SEARCH_PARAMETERS = [
     ),
     _query(
         "in",
-        {"enum": list(SCOPES), "default": "body"},
+        _or_empty({"enum": list(SCOPES), "default": "body"}),
         "chrome: search the removed page chrome instead of the text (as in:chrome).",
     ),
-    _query("date_from", DATE, "First date, inclusive."),
-    _query("date_to", DATE, "Last date, inclusive."),
-    _query("sort", {"enum": list(SORTS), "default": "relevance"}, "Order of the hits."),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("date_from", _or_empty(DATE), "First date, inclusive."),
+    _query("date_to", _or_empty(DATE), "Last date, inclusive."),
+    _query("sort", _or_empty({"enum": list(SORTS), "default": "relevance"}), "Order of the hits."),
+    _query("page", _or_empty({**PAGE_TEXT, "default": "1"}), "Page number."),
     _query(
         "per_page",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
-        "Hits per page.",
+        _or_empty({**PER_PAGE_TEXT, "default": "10"}),
+        f"Hits per page, at most {MAX_PER_PAGE}.",
     ),
     _query(
         "collapse",
-        {"type": "boolean", "default": True},
+        _or_empty({"type": "boolean", "default": True}),
         "Show near duplicates as one hit (false: every page).",
     ),
     _query(

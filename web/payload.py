@@ -8,11 +8,14 @@ identical whichever front end asks.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlencode
 
 from search.cursor import MAX_WINDOW
+from search.query import bounded
 from search.results import Facet, Hit, Results, SearchRequest
 from web.languages import language_name
 
@@ -53,17 +56,18 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
 
     def one(name: str, default: str) -> str:
         values = params.get(name) or [default]
-        return values[-1]
+        return _valid_text(values[-1])
 
     def many(name: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(v.strip() for v in params.get(name, ()) if v.strip()))
+        values = (_valid_text(v).strip() for v in params.get(name, ()))
+        return tuple(dict.fromkeys(v for v in values if v))
 
     def optional(name: str) -> str | None:
         return one(name, "").strip() or None
 
     def number(name: str, default: int) -> int:
         text = one(name, str(default)).strip() or str(default)
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit int() refuses
             raise BadParameter(name, f"{name} must be a whole number, not {text!r}")
         return int(text)
 
@@ -104,26 +108,52 @@ def request_flag(params: Mapping[str, Sequence[str]], name: str, default: bool =
     return text in ("true", "1", "yes")
 
 
+def _valid_text(value: str) -> str:
+    """`value` with lone surrogates (a JSON body may hold "\\ud800") replaced by U+FFFD,
+    so that it can be encoded as UTF-8 in the answer and the URLs built from it."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# The JSON types a POST body's values may have (the OpenAPI description's SearchBody);
+# other names take strings. null means the parameter is not given.
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "page": (int, str),
+    "per_page": (int, str),
+    "year": (int, str),
+    "collapse": (bool,),
+}
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
+
+
 def params_from_json(body: object) -> dict[str, list[str]]:
     """URL-style parameters from a POST body: a JSON object of the same names, whose
-    values are strings, numbers, booleans or (for the repeatable filters) lists of them."""
+    values have the types of JSON_TYPES or (for the repeatable filters) are lists of them."""
     if not isinstance(body, dict):
         raise BadParameter("body", "the request body must be a JSON object")
     params: dict[str, list[str]] = {}
     for name, value in body.items():
         if name not in PARAMS:
-            raise BadParameter(name, f"unknown parameter {name!r}; known: {', '.join(PARAMS)}")
+            known = ", ".join(PARAMS)
+            raise BadParameter(_valid_text(name), f"unknown parameter {name!r}; known: {known}")
+        if value is None:
+            continue
         values = value if isinstance(value, list) and name in REPEATABLE else [value]
-        params[name] = [_text(name, v) for v in values if v is not None]
+        params[name] = [_text(name, v) for v in values]
     return params
 
 
 def _text(name: str, value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str | int):
-        return str(value)
-    raise BadParameter(name, f"{name} must be a string or a whole number, not {value!r}")
+    allowed = JSON_TYPES.get(name, (str,))
+    if isinstance(value, float) and value.is_integer() and int in allowed:
+        value = int(value)  # 2.0 is a whole number to JSON (and JSON Schema)
+    # bool is an int to Python, not to JSON: true is no page number.
+    if isinstance(value, allowed) and isinstance(value, bool) == (bool in allowed):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    wanted = " or ".join(_TYPE_NAMES[t] for t in allowed)
+    raise BadParameter(name, f"{name} must be {wanted}, not {reprlib.repr(value)}")
 
 
 def query_string(request: SearchRequest) -> str:
@@ -205,14 +235,21 @@ def facet_payload(facet: Facet, request: SearchRequest) -> dict:
     }
 
 
+def shown_request(request: SearchRequest) -> SearchRequest:
+    """The request as the answer echoes it and its URLs repeat it: with the query only as
+    long as it was searched (a 1 MB query would be copied into every facet's URL)."""
+    return replace(request, q=bounded(request.q)[0])
+
+
 def results_payload(results: Results) -> dict:
-    request = results.request
+    request = shown_request(results.request)
     page = results.page
     return {
         "query": request.q,
         "parsed_query": results.parsed_query,
         "notes": list(results.notes),
         "matching": results.matching,
+        "partial": results.partial,
         "filters": filters(request),
         "in": results.scope,
         "sort": request.sort,
@@ -239,7 +276,7 @@ def results_payload(results: Results) -> dict:
 
 def _next_url(results: Results) -> str | None:
     """The next page by number while numbers reach it, else by cursor (search.cursor)."""
-    request = results.request
+    request = shown_request(results.request)
     if results.next_cursor is None:
         return None
     if request.cursor is None and (request.page + 1) * request.per_page <= MAX_WINDOW:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from search.query import MIN_PREFIX, And, Not, Or, QueryError, Word, describe, parse, read
+from search.query import (
+    MAX_DEPTH,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    MAX_TOKENS,
+    MIN_PREFIX,
+    And,
+    Not,
+    Or,
+    Word,
+    describe,
+    parse,
+    read,
+)
 
 
 def test_words_are_anded():
@@ -57,11 +70,32 @@ def test_empty_query_is_none():
     assert parse("") is None and parse("   ") is None
 
 
-def test_limits():
-    with pytest.raises(QueryError):
-        parse("x" * 5000)
-    with pytest.raises(QueryError):
-        parse(" ".join(["w"] * 100))
+def test_limits_cut_the_query_and_say_so():
+    # Issue 7 refines the first limits (a QueryError): a long query is searched by its
+    # start, and the notes say what was left out.
+    long_word = read("x" * 5000)
+    assert long_word.node == Word("x" * MAX_QUERY_CHARS)
+    assert long_word.notes == ("The query was cut to its first 2,000 characters.",)
+    many = read(" ".join(f"w{i}" for i in range(100)))
+    assert many.node == And(tuple(Word(f"w{i}") for i in range(MAX_QUERY_TERMS)))
+    assert many.notes == (f"Only the first {MAX_QUERY_TERMS} words were searched.",)
+    # Cut after a word, not inside one.
+    words = read("abcdefghi " * 300)
+    assert words.node.nodes[-1] == Word("abcdefghi") and len(words.node.nodes) == MAX_QUERY_TERMS
+
+
+def test_deep_nesting_and_long_operator_chains_are_read_flat():
+    assert read("(" * 500 + "a" + ")" * 500).node == Word("a")
+    assert read("(" * 500 + "a" + ")" * 500).notes == (
+        f"Parentheses nested deeper than {MAX_DEPTH} levels were ignored.",
+    )
+    assert parse("-" * 1500 + "a") == Word("a")  # negations cancel in pairs
+    assert parse("-" * 1501 + "a") == Not(Word("a"))
+    assert parse("NOT NOT NOT a") == Not(Word("a"))
+    assert parse("title:" * 200 + "a") == Word("a", "title")
+    chain = read("title:" * 300 + "a")  # the word comes after the last token read
+    assert chain.node is None
+    assert chain.notes == (f"Only the first {MAX_TOKENS} words and operators were read.",)
 
 
 def test_chinese_and_japanese_quotes_make_phrases():
