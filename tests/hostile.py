@@ -11,6 +11,7 @@ from __future__ import annotations
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from search.cursor import MAX_WINDOW
 from search.results import MAX_PER_PAGE, SORTS
 from tests.web.corpus import SENTENCES, SOURCES
 
@@ -72,6 +73,8 @@ def search_kwargs(draw) -> dict:
     if low and high and low > high:
         low, high = high, low
     text = st.text(any_char, min_size=1, max_size=12)
+    per_page = draw(st.integers(1, MAX_PER_PAGE))
+    last = MAX_WINDOW // per_page  # deeper pages go by cursor
     return {
         "lang": tuple(draw(st.lists(st.one_of(st.sampled_from(LANGS), text), max_size=3))),
         "source": tuple(draw(st.lists(st.one_of(st.sampled_from(SOURCES), text), max_size=3))),
@@ -79,8 +82,8 @@ def search_kwargs(draw) -> dict:
         "date_from": low,
         "date_to": high,
         "sort": draw(st.sampled_from(SORTS)),
-        "page": draw(st.one_of(st.integers(1, 3), st.integers(1, 10**12))),
-        "per_page": draw(st.integers(1, MAX_PER_PAGE)),
+        "page": draw(st.one_of(st.integers(1, 3), st.integers(1, last))),
+        "per_page": per_page,
         "collapse": draw(st.booleans()),
     }
 

@@ -422,7 +422,11 @@ SEARCH_PARAMETERS = [
     _query("date_from", _or_empty(DATE), "First date, inclusive."),
     _query("date_to", _or_empty(DATE), "Last date, inclusive."),
     _query("sort", _or_empty({"enum": list(SORTS), "default": "relevance"}), "Order of the hits."),
-    _query("page", _or_empty({**PAGE_TEXT, "default": "1"}), "Page number."),
+    _query(
+        "page",
+        _or_empty({**PAGE_TEXT, "default": "1"}),
+        f"Page number; page × per_page at most {MAX_WINDOW:,} (deeper: follow next_cursor).",
+    ),
     _query(
         "per_page",
         _or_empty({**PER_PAGE_TEXT, "default": "10"}),
@@ -451,7 +455,9 @@ EXPORT_PARAMETERS = [
     _query("format", {"enum": list(FORMATS), "default": "jsonl"}, "JSON Lines or CSV."),
     _query(
         "fields",
-        {"type": "string", "pattern": rf"^({'|'.join(FIELDS)})(,({'|'.join(FIELDS)}))*$"},
+        _or_empty(
+            {"type": "string", "pattern": rf"^({'|'.join(FIELDS)})(,({'|'.join(FIELDS)}))*$"}
+        ),
         f"Comma-separated, from: {', '.join(FIELDS)}. Default: {','.join(DEFAULT_FIELDS)}.",
     ),
 ]
