@@ -484,13 +484,14 @@ def _with_relaxation(
         strict = [relax.strict(f) for f in families]
         strict = [q for q in strict if q is not None]
         query = relax.combine(required, strict) or query
-    steps = []
+    steps, looser = [], [query]
     for share in relax.RELAXED_SHARES:
         clauses = [relax.relaxed(compiler.reader, f, share) for f in families]
         step = relax.combine(required, [c for c in clauses if c is not None])
         if step is not None and step not in steps:
             steps.append(step)
-    return replace(compiled, query=query, looser=tuple(steps))
+            looser.append(relax.tiered(looser[-1], step))
+    return replace(compiled, query=query, looser=tuple(looser[1:]))
 
 
 class _Compiler:

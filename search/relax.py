@@ -39,6 +39,7 @@ ENOUGH = 3  # pages (after filters) below which a query is relaxed, as few as di
 # Shares of a family's content-term weight a page must match, step by step; the last step
 # (0) takes any page with one content term.
 RELAXED_SHARES = (0.5, 0.0)
+TIER = 1000.0  # a stricter step's scores over a looser one's (BM25 scores stay far below)
 # Of a term's score in its other field (title or body), the share added to its best one.
 TIEBREAK = 0.1
 _EPSILON = 1e-9
@@ -113,6 +114,11 @@ def idf(reader: IndexReader, fieldname: str, text: str) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def idf_of_unseen(reader: IndexReader) -> float:
+    """BM25's inverse document frequency of a term no document has."""
+    return math.log(1 + (reader.doc_count_all() + 0.5) / 0.5)
+
+
 def idf_boost(reader: IndexReader, fieldname: str, text: str) -> float:
     """The boost that turns Whoosh's BM25F score of a term into BM25's.
 
@@ -161,20 +167,37 @@ def strict(family: Family) -> wq.Query | None:
 
 
 def relaxed(reader: IndexReader, family: Family, share: float) -> wq.Query | None:
-    """A relaxed step in one family: content terms worth `share` of the family's content
-    weight, or any one content term when `share` is 0. None when no term is in the index."""
-    present = [(t, weight(reader, family, t)) for t in family.terms()]
-    present = [(t, w) for t, w in present if w > 0]
+    """A relaxed step in one family: content terms worth `share` of the query's content
+    weight, or any one content term when `share` is 0. None when no term is in the index.
+
+    A term the family's pages never have counts as the rarest there is: otherwise, in a
+    family without the query's one rare word ("C.2. Mappetræet" outside Danish), the
+    common words alone would make up the share and match every page that has them."""
+    weighed = [(t, weight(reader, family, t)) for t in family.terms()]
+    present = [(t, w) for t, w in weighed if w > 0]
     if not present:
         return None
-    content = [(t, w) for t, w in present if not t.stop]
-    counted = content or present  # a query of stop words only: they count
-    total = sum(w for _, w in counted)
-    minimum = share * total if share > 0 else min(w for _, w in counted)
+    absent = idf_of_unseen(reader)
+    content = [(t, w or absent) for t, w in weighed if not t.stop]
+    counted = content or [(t, w or absent) for t, w in weighed]  # stop words only: they count
     counts = {t.text for t, _ in counted}
+    if share > 0:
+        minimum = share * sum(w for _, w in counted)
+    else:
+        found = [w for t, w in present if t.text in counts]
+        if not found:
+            return None
+        minimum = min(found)
     queries = [family.term_query(reader, t) for t, _ in present]
     weights = [w if t.text in counts else 0.0 for t, w in present]
     return MinimumMatch(queries, weights, max(minimum - _EPSILON, _EPSILON))
+
+
+def tiered(stricter: wq.Query, looser: wq.Query) -> wq.Query:
+    """The looser step, with the pages the stricter one finds ranked first (in their own
+    order), as Meilisearch ranks pages with more of the query's words first: a step is
+    taken because the stricter one found too few, not because its pages are worse."""
+    return wq.Or([stricter.with_boost(stricter.boost * TIER), looser])
 
 
 def _all(queries: list[wq.Query]) -> wq.Query:
