@@ -26,6 +26,7 @@ import os
 import pickle
 import posixpath
 import shutil
+import struct
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -43,6 +44,7 @@ from indexer.segments import SegmentWorkers, Share
 from indexer.spool import Spool, pack
 from search import generations, sites
 from search.analysis import family_for
+from search.facets import MIN_LETTERS
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
@@ -125,7 +127,13 @@ def fields_of(doc: Document) -> dict[str, object]:
 TEMPLATE_LINE_MAX = 300  # longer chrome lines are text that slipped, not a template's line
 
 
-def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[str, str]:
+def _template_line(normalised: str) -> bool:
+    """A chrome line worth offering as a template line: some letters, not a whole text."""
+    letters = sum(ch.isalpha() for ch in normalised)
+    return len(normalised) <= TEMPLATE_LINE_MAX and letters >= MIN_LETTERS
+
+
+def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[str, object]:
     """The indexed-only fields made from the host and the removed chrome: `site` (host
     suffixes), `chrome_<family>` (in:chrome) and `template` (normalised lines, one a line)."""
     chrome = [line for line in chrome if line.strip()]
@@ -135,9 +143,11 @@ def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[
     if chrome:
         extras[chrome_field(family_for(lang))] = "\n".join(chrome)
         lines = (templates.normalise(line) for line in chrome)
-        kept = dict.fromkeys(line for line in lines if 0 < len(line) <= TEMPLATE_LINE_MAX)
+        kept = dict.fromkeys(line for line in lines if _template_line(line))
         if kept:
             extras["template"] = "\n".join(kept)
+            hashes = [templates.line_hash(line) for line in kept]
+            extras["template_hashes"] = struct.pack(f"<{len(hashes)}Q", *hashes)
     return extras
 
 

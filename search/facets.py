@@ -23,9 +23,10 @@ stands out; only lines of MIN_SOURCES sources or more are offered (TemplateLines
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -36,8 +37,9 @@ from search.schema import FACET_FIELDS
 
 TOP_VALUES = 20
 MIN_SOURCES = 2  # a template line is offered when pages of this many sources carry it
-MIN_LETTERS = 3  # and when it has this many letters: "-", "00", "[0]" say nothing of a template
+MIN_LETTERS = 3  # lines with fewer letters ("-", "00", "[0]") are not indexed as template lines
 TEMPLATE = "template"  # the indexed field and the facet of normalised chrome lines
+HASHES = "template_hashes"  # the column of each page's template line hashes
 
 
 class FacetColumns:
@@ -88,28 +90,29 @@ class FacetColumns:
 
 
 class TemplateLines:
-    """The chrome lines (the `template` field: one term per normalised line) that pages of
-    at least MIN_SOURCES sources carry, as (document, line) pairs, read once per index
-    reader: a search then counts each line's sources among its hits with a few array
-    operations. Lines of one source only are skipped at once by their document frequency
-    (a line on one page cannot be shared)."""
+    """The chrome lines that pages of at least MIN_SOURCES sources carry, as (document, line)
+    pairs, read once per index version from the `template_hashes` column (each page's
+    normalised chrome lines as 64-bit hashes, indexer.write): one column read and a few
+    array operations, where walking the `template` field's terms took seconds for a few
+    hundred pages. A search then counts each line's sources among its hits the same way,
+    and only the lines it shows are turned back into text (from a page that carries one)."""
 
     def __init__(self, reader: IndexReader, sources: np.ndarray) -> None:
         self.sources = sources  # docnum -> source code (FacetColumns.codes["source"])
-        self.values: list[str] = []
-        docs, lines = [], []
-        if TEMPLATE in reader.schema.names() and reader.doc_count_all():
-            for term, info in reader.iter_field(TEMPLATE):
-                if info.doc_frequency() < MIN_SOURCES or _letters(term) < MIN_LETTERS:
-                    continue
-                ids = np.fromiter(reader.postings(TEMPLATE, term).all_ids(), dtype=np.int64)
-                if len(np.unique(sources[ids])) < MIN_SOURCES:
-                    continue
-                docs.append(ids)
-                lines.append(np.full(len(ids), len(self.values), dtype=np.int64))
-                self.values.append(term.decode("utf-8"))
-        self.pair_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        self.pair_lines = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+        self._texts: dict[int, str] = {}  # line code -> its normalised text, when shown
+        values = [v for segment, _ in reader.leaf_readers() for v in _raw_values(segment, HASHES)]
+        lengths = np.fromiter((len(v) // 8 for v in values), dtype=np.int64, count=len(values))
+        hashes = np.frombuffer(b"".join(values), dtype="<u8")
+        docs = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+        # Lines of two sources or more: unique (line, source) pairs, counted per line.
+        self.hashes, codes = np.unique(hashes, return_inverse=True)
+        codes = codes.astype(np.int64).reshape(-1)
+        width = int(sources.max()) + 1 if len(sources) else 1
+        pairs = np.unique(codes * width + sources[docs]) if len(docs) else codes
+        shared = np.bincount(pairs // width, minlength=len(self.hashes)) >= MIN_SOURCES
+        keep = shared[codes] if len(codes) else codes.astype(bool)
+        self.pair_docs, self.pair_lines = docs[keep], codes[keep]
+        self._width = width
 
     @staticmethod
     def docs_with(reader: IndexReader, wanted: Iterable[str]) -> np.ndarray:
@@ -122,33 +125,51 @@ class TemplateLines:
         ]
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
-    def count(self, docs: np.ndarray) -> tuple[dict[str, int], dict[str, int]]:
-        """Per shared line carried by some of `docs`: (sources, pages) that carry it."""
+    def count(
+        self, reader: IndexReader, docs: np.ndarray, top: int
+    ) -> tuple[dict[str, int], dict[str, int], int]:
+        """The `top` shared lines most carried among `docs`: (sources, pages) per line text,
+        and how many more lines were left out."""
         if not len(self.pair_docs) or not len(docs):
-            return {}, {}
+            return {}, {}, 0
         among = np.zeros(len(self.sources), dtype=bool)
         among[docs] = True
         keep = among[self.pair_docs]
         lines, docnums = self.pair_lines[keep], self.pair_docs[keep]
-        pages = np.bincount(lines, minlength=len(self.values))
-        width = int(self.sources.max()) + 1 if len(self.sources) else 1
-        pairs = np.unique(lines * width + self.sources[docnums])
-        sources = np.bincount(pairs // width, minlength=len(self.values))
+        pages = np.bincount(lines, minlength=len(self.hashes))
+        pairs = np.unique(lines * self._width + self.sources[docnums])
+        sources = np.bincount(pairs // self._width, minlength=len(self.hashes))
         shown = np.flatnonzero(sources >= MIN_SOURCES)
+        order = np.lexsort((-pages[shown], -sources[shown]))  # most sources, then pages
+        best = shown[order[:top]]
+        texts = {code: self._text(reader, code, docnums[lines == code][0]) for code in best}
         return (
-            {self.values[i]: int(sources[i]) for i in shown},
-            {self.values[i]: int(pages[i]) for i in shown},
+            {texts[code]: int(sources[code]) for code in best},
+            {texts[code]: int(pages[code]) for code in best},
+            len(shown) - len(best),
         )
+
+    def _text(self, reader: IndexReader, code: int, docnum: int) -> str:
+        """A line's normalised text, found among the stored chrome of a page carrying it."""
+        if code not in self._texts:
+            wanted = int(self.hashes[code])
+            chrome = reader.stored_fields(int(docnum)).get("chrome") or ()
+            lines = (templates_normalise(line) for line in chrome)
+            self._texts[code] = next((n for n in lines if line_hash(n) == wanted), "")
+        return self._texts[code]
+
+
+def line_hash(normalised: str) -> int:
+    """The 64-bit hash of a normalised line: indexer.templates.line_hash, which the indexer
+    writes into `template_hashes` (tests/search/test_chrome_search.py checks they agree)."""
+    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 def templates_normalise(line: str) -> str:
     """A line as the template field holds it; the same rule as indexer.templates.normalise
     (search imports no indexer module), which tests/search/test_chrome_search.py checks."""
     return _SPACES.sub(" ", _DIGITS.sub("0", line.lower())).strip()
-
-
-def _letters(term: bytes) -> int:
-    return sum(ch.isalpha() for ch in term.decode("utf-8", "replace"))
 
 
 _DIGITS = re.compile(r"\d")
@@ -213,9 +234,10 @@ def facet(
         values = {columns.values[name][code]: int(counts[code]) for code in np.flatnonzero(counts)}
         facets.append(_facet(name, values, tuple(selected.get(name, ())), top))
     if lines is not None:
-        sources, pages = lines.count(base_for(TEMPLATE))
+        sources, pages, left_out = lines.count(reader, base_for(TEMPLATE), top)
         chosen = tuple(templates_normalise(v) for v in selected.get(TEMPLATE, ()))
-        facets.append(_facet(TEMPLATE, sources, chosen, top, pages))
+        found = _facet(TEMPLATE, sources, chosen, top, pages)
+        facets.append(replace(found, others=found.others + left_out))
     hits = docs[np.logical_and.reduce(list(passing.values()))] if passing else docs
     return Faceted(hits, tuple(facets))
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from whoosh.analysis import RegexTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from search.analysis import FAMILIES, analyzer_for, family_for
@@ -25,7 +26,9 @@ from search.analysis import FAMILIES, analyzer_for, family_for
 # 6: `site` (host suffixes), `chrome_<family>` (the removed chrome, searchable with
 #    in:chrome) and `template` (normalised chrome lines, for the template facet).
 # 7: `origin` (offset, length and sha256 of a record's bytes in its file).
-SCHEMA_VERSION = 7
+# 8: `template_hashes` (a column: the hashes of a page's template lines, for the facet);
+#    lines with fewer than 3 letters are no longer template lines.
+SCHEMA_VERSION = 8
 VERSION_FILE = "sifter-schema-version"
 TITLE_BOOST = 2.0
 FACET_FIELDS = ("source", "lang", "year", "host")  # one value per document, from a column
@@ -130,6 +133,8 @@ def build_schema() -> Schema:
         chrome=STORED(),
         # One term per normalised chrome line (indexer.templates.normalise), one line each.
         template=TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False),
+        # The same lines' 64-bit hashes (indexer.templates.line_hash), little-endian, packed.
+        template_hashes=COLUMN(VarBytesColumn()),
         script=STORED(),
         lang_confidence=STORED(),
         lang_mix=STORED(),

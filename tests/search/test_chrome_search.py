@@ -158,8 +158,9 @@ def test_in_chrome_alone_browses_and_an_empty_chrome_query_is_an_error(engine):
 
 
 def test_the_facet_normalises_as_the_indexer_does():
-    for line in ["Tel:  020-123 4567", "ÄÖÜ Straße 12", "  Mixed\tCASE  99 "]:
+    for line in ["Tel:  020-123 4567", "ÄÖÜ Straße 12", "  Mixed\tCASE  99 ", "联系我们"]:
         assert facets.templates_normalise(line) == templates.normalise(line)
+        assert facets.line_hash(facets.templates_normalise(line)) == templates.line_hash(line)
 
 
 @pytest.fixture(scope="module")
