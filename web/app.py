@@ -303,6 +303,7 @@ def _search_view(search_request: SearchRequest, results: dict) -> dict:
             sort: payload.variant_url(search_request, sort=sort) for sort in ("relevance", "date")
         },
         "collapse_url": payload.variant_url(search_request, collapse=not search_request.collapse),
+        "export_urls": {f: payload.export_url(search_request, f) for f in ("csv", "jsonl")},
         "page_links": payload.page_links(search_request, results["pages"], current=results["page"]),
         "histogram": year_histogram(results["facets"]["year"]),
         "year_others": results["facets"]["year"]["others"],

@@ -344,6 +344,12 @@ def variant_url(request: SearchRequest, **changes: object) -> str:
     return query_string(replace(request, page=1, cursor=None, **changes))
 
 
+def export_url(request: SearchRequest, format_: str) -> str:
+    """The whole hit set of the request, every filter kept (web.export takes no paging)."""
+    query = query_string(replace(request, page=1, cursor=None, per_page=DEFAULTS.per_page))
+    return f"/api/export{query}{'&' if len(query) > 1 else ''}format={format_}"
+
+
 def page_links(
     request: SearchRequest, pages: int, around: int = 2, current: int | None = None
 ) -> list[dict]:

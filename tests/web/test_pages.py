@@ -140,3 +140,17 @@ def test_templates_have_no_inline_script_style_or_unescaped_output(template):
     assert re.findall(r"\|\s*safe\b", source) == (
         ["|safe"] if template == "search.html" else []
     )  # only the engine's snippet HTML, escaped except <mark>
+
+
+def test_the_search_page_links_to_an_export_of_every_hit(rich_client):
+    page = rich_client.get("/?q=velmora&lang=de&lang=fr&page=2&sort=date").get_data(as_text=True)
+    links = dict(re.findall(r'<a href="(/api/export\?[^"]+)" download>(\w+)</a>', page))
+    assert set(links.values()) == {"CSV", "JSONL"}
+    wanted = rich_client.get("/api/search?q=velmora&lang=de&lang=fr").get_json()["total"]
+    assert wanted > 1
+    for url, label in links.items():
+        assert query_of(url)["lang"] == ["de", "fr"] and "page" not in query_of(url)
+        response = rich_client.get(unescape(url))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        lines = response.get_data(as_text=True).splitlines()
+        assert len(lines) == wanted + (label == "CSV")  # CSV has a header row
