@@ -290,19 +290,17 @@ class _MemorySampler(threading.Thread):
 
 
 def _status_kb(pid: int, key: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(f"/proc/{pid}/status", key)
 
 
 def _rollup_kb(pid: int, key: str) -> int:
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", key)
+
+
+def _proc_kb(path: str, key: str) -> int:
+    """A "Key:  N kB" line's N in a /proc file (0 when the process is gone)."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
+        with open(path) as handle:
             for line in handle:
                 if line.startswith(key + ":"):
                     return int(line.split()[1])
