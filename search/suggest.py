@@ -8,8 +8,8 @@ finds more than the query did.
 Not Whoosh's `corrector`/`searcher.suggest` alone: the per-language fields hold stems,
 so "abductoin" is three edits from the indexed `abduct` and never meets it there. Two
 sources of candidates are merged instead:
-- index terms within the edit distance of the word as typed (lowercased and folded),
-  which covers unstemmed fields (zh, ko, other) and words that are their own stem;
+- terms of the unstemmed fields (vi, zh, ja, ko, other) within the edit distance of the
+  word as typed (lowercased and folded): a stemmed field's terms are stems, not words;
 - every word one edit (Damerau: transpositions count as one) from the word as typed,
   kept when one of the fields' analyzers turns it into an indexed term, so the user is
   offered "abduction", a word, rather than the stem `abduct`.
@@ -146,6 +146,11 @@ class _Speller:
         typed = word.lower()
         candidates: dict[str, int] = {}
         for analyzer, names in self.fields:
+            # Only fields that keep words whole: a stemmed field's near terms are stems
+            # ("autofilt" for "autopilot"), not words to offer; the one-edit spellings
+            # below reach those fields. (Walking 46 fields' terms also took seconds.)
+            if analyzer.has_morph():
+                continue
             plain = _single(analyzer, word, no_morph=True)
             for name in names if plain else ():
                 for term in terms_within(self.reader, name, plain, edits):

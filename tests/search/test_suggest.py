@@ -99,3 +99,27 @@ def test_an_index_with_japanese_korean_and_chinese_pages_still_suggests(tmp_path
     build([tmp_path], tmp_path / "index")
     results = Engine(tmp_path / "index").search(SearchRequest(q="festivall"))
     assert results.suggestion == "festival"
+
+
+def test_a_stem_is_never_offered_as_a_word(tmp_path):
+    # "autopilot" is two edits from `autofilt`, the English stem of "AutoFilter": the
+    # suggestion must be a word a user can type, never an index term of a stemmed field.
+    from indexer.write import build
+    from search.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(4):
+        (corpus / f"filter{n}.txt").write_text(
+            f"Section {n}: the AutoFilter command shows only the rows of a table that "
+            "match the filters you choose, and the AutoFilters stay with the sheet.",
+            encoding="utf-8",
+        )
+    (corpus / "pilot.txt").write_text(
+        "The autopilot keeps the aircraft level while the crew checks the engines.",
+        encoding="utf-8",
+    )
+    build([corpus], tmp_path / "index")
+    results = Engine(tmp_path / "index").search(SearchRequest(q="autopilot"))
+    assert results.total == 1
+    assert results.suggestion is None  # no word within two edits finds more
