@@ -10,29 +10,17 @@ and a source of one or two pages never has any. Only hashes are kept, never the 
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from indexer.metadata import host_of
+from search.template_lines import line_hash
+from search.template_lines import normalise as normalise  # re-exported for callers here
 
 MIN_PAGES = 3
 MIN_SHARE = 0.3  # of the source's distinct pages
-
-_DIGITS = re.compile(r"\d")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise(line: str) -> str:
-    return _SPACES.sub(" ", _DIGITS.sub("0", line.lower())).strip()
-
-
-def line_hash(line: str) -> int:
-    """A stable 64-bit hash of the normalised line (Python's hash() changes per process)."""
-    digest = hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
 
 
 def hashes(lines: Iterable[str]) -> list[int]:
@@ -42,12 +30,9 @@ def hashes(lines: Iterable[str]) -> list[int]:
 
 def source_key(url: str | None, root: str, relpath: str) -> str:
     """The URL's host, else the folder the file sits in under its root."""
-    try:
-        host = urlsplit(url.strip()).hostname if url else None
-    except ValueError:  # `http://[not-an-ip]/`: a crawled URL must not stop the run
-        host = None
+    host = host_of(url)
     if host:
-        return host.lower().removeprefix("www.")
+        return host
     return f"{root}/{posixpath.dirname(relpath)}"
 
 

@@ -42,9 +42,8 @@ from indexer.pipeline import prepare, read_page
 from indexer.read import CorpusFile, list_files, read_file
 from indexer.segments import SegmentWorkers, Share
 from indexer.spool import Spool, pack
-from search import generations, sites
+from search import generations, sites, template_lines
 from search.analysis import family_for
-from search.facets import MIN_LETTERS
 from search.schema import (
     SCHEMA_VERSION,
     VERSION_FILE,
@@ -124,15 +123,6 @@ def fields_of(doc: Document) -> dict[str, object]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-TEMPLATE_LINE_MAX = 300  # longer chrome lines are text that slipped, not a template's line
-
-
-def _template_line(normalised: str) -> bool:
-    """A chrome line worth offering as a template line: some letters, not a whole text."""
-    letters = sum(ch.isalpha() for ch in normalised)
-    return len(normalised) <= TEMPLATE_LINE_MAX and letters >= MIN_LETTERS
-
-
 def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[str, object]:
     """The indexed-only fields made from the host and the removed chrome: `site` (host
     suffixes), `chrome_<family>` (in:chrome) and `template` (normalised lines, one a line)."""
@@ -142,11 +132,11 @@ def searched_extras(host: str | None, chrome: Iterable[str], lang: str) -> dict[
         extras["site"] = " ".join(sites.suffixes(host))
     if chrome:
         extras[chrome_field(family_for(lang))] = "\n".join(chrome)
-        lines = (templates.normalise(line) for line in chrome)
-        kept = dict.fromkeys(line for line in lines if _template_line(line))
+        lines = (template_lines.normalise(line) for line in chrome)
+        kept = dict.fromkeys(line for line in lines if template_lines.offered(line))
         if kept:
             extras["template"] = "\n".join(kept)
-            hashes = [templates.line_hash(line) for line in kept]
+            hashes = [template_lines.line_hash(line) for line in kept]
             extras["template_hashes"] = struct.pack(f"<{len(hashes)}Q", *hashes)
     return extras
 

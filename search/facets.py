@@ -23,8 +23,6 @@ stands out; only lines of MIN_SOURCES sources or more are offered (TemplateLines
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -34,10 +32,11 @@ from whoosh.reading import IndexReader
 from search import sites
 from search.results import DateRange, Facet, FacetValue
 from search.schema import FACET_FIELDS
+from search.template_lines import line_hash
+from search.template_lines import normalise as templates_normalise
 
 TOP_VALUES = 20
 MIN_SOURCES = 2  # a template line is offered when pages of this many sources carry it
-MIN_LETTERS = 3  # lines with fewer letters ("-", "00", "[0]") are not indexed as template lines
 TEMPLATE = "template"  # the indexed field and the facet of normalised chrome lines
 HASHES = "template_hashes"  # the column of each page's template line hashes
 
@@ -157,23 +156,6 @@ class TemplateLines:
             lines = (templates_normalise(line) for line in chrome)
             self._texts[code] = next((n for n in lines if line_hash(n) == wanted), "")
         return self._texts[code]
-
-
-def line_hash(normalised: str) -> int:
-    """The 64-bit hash of a normalised line: indexer.templates.line_hash, which the indexer
-    writes into `template_hashes` (tests/search/test_chrome_search.py checks they agree)."""
-    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
-
-
-def templates_normalise(line: str) -> str:
-    """A line as the template field holds it; the same rule as indexer.templates.normalise
-    (search imports no indexer module), which tests/search/test_chrome_search.py checks."""
-    return _SPACES.sub(" ", _DIGITS.sub("0", line.lower())).strip()
-
-
-_DIGITS = re.compile(r"\d")
-_SPACES = re.compile(r"\s+")
 
 
 def _raw_values(segment, name: str) -> list[bytes]:

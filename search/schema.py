@@ -131,9 +131,9 @@ def build_schema() -> Schema:
         title=STORED(),
         body=STORED(),
         chrome=STORED(),
-        # One term per normalised chrome line (indexer.templates.normalise), one line each.
+        # One term per normalised chrome line (search.template_lines.normalise), one line each.
         template=TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False),
-        # The same lines' 64-bit hashes (indexer.templates.line_hash), little-endian, packed.
+        # The same lines' 64-bit hashes (search.template_lines.line_hash), little-endian, packed.
         template_hashes=COLUMN(VarBytesColumn()),
         script=STORED(),
         lang_confidence=STORED(),
